@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# ci/test.sh - the test command: installs what the tests need, builds
+# smtpconf twice (gcc with warnings as errors; clang with AddressSanitizer
+# and UndefinedBehaviorSanitizer) and runs every CUnit unit test and
+# integration test (mock server, CLI, real Postfix) through CTest in
+# both builds.  Run as root on Debian 12: `sudo ci/test.sh`.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${SMTPCONF_BUILD_ROOT:-$top/build}
+
+"$top/ci/install-deps.sh"
+mkdir -p "$out"
+
+# The real-MTA tests must run here, not skip.
+export SMTPCONF_REQUIRE_MTA=1
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+run_suite() {
+	local name=$1
+	shift
+	echo "== $name: build"
+	"$top/ci/build.sh" "$out/$name" "$@"
+	echo "== $name: test"
+	ctest --test-dir "$out/$name" --output-on-failure -j "$(nproc)"
+}
+
+run_suite gcc -DCMAKE_C_COMPILER=gcc -DSMTPCONF_WERROR=ON \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite clang-asan -DCMAKE_C_COMPILER=clang -DSMTPCONF_WERROR=ON \
+	-DSMTPCONF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+echo "== all tests passed (gcc and clang+ASan+UBSan)"

@@ -1,0 +1,49 @@
+/*
+ * cli.h - the command-line front end: the only code that parses argv,
+ * prints and exits.
+ */
+#ifndef SMTPCONF_CLI_H
+#define SMTPCONF_CLI_H
+
+#include <stdio.h>
+#include "smtpconf/scenario.h"
+
+/* Exit codes: documented in docs/smtpconf.1 and the README. */
+enum cli_exit {
+	EXIT_PASS = 0,		/* every selected MUST-level scenario passed */
+	EXIT_CONFORMANCE = 1,	/* a scenario failed at a --fail-on level */
+	EXIT_USAGE = 2,		/* bad flags or bad input files */
+	EXIT_UNREACHABLE = 3,	/* the server could not be reached or crashed */
+	EXIT_INTERRUPTED = 130	/* Ctrl-C: reports hold what ran */
+};
+
+/* Which scenarios a command works on. */
+struct selection {
+	const char *only[64];	/* --only GLOB (any may match) */
+	size_t nonly;
+	const char *tags[64];	/* --tag TAG (any may match) */
+	size_t ntags;
+	unsigned levels;	/* bit per enum sc_level; 0 = all */
+};
+
+/* Command handlers, one per subcommand. */
+int cmd_run(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+/* options.c */
+int cli_parse_duration(const char *s, unsigned *ms);
+int cli_parse_levels(const char *s, unsigned *mask);
+int cli_selection_option(struct selection *sel, const char *opt,
+			 const char *val);
+int cli_selected(const struct selection *sel, const struct sc_scenario *s);
+const char *cli_default_suite(void);
+int cli_load_suites(char **paths, size_t npaths, const struct sc_vars *vars,
+		    struct sc_suite *out);
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* cli_option_value - the value of "--opt VALUE" or "--opt=VALUE"; NULL + message if missing */
+const char *cli_option_value(int argc, char **argv, int *i, const char *cmd);
+
+#endif

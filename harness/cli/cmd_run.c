@@ -1,0 +1,541 @@
+/*
+ * cmd_run.c - `smtpconf run`: run scenarios against a server, print a
+ * verdict per scenario, write JSON and JUnit reports, exit with a code
+ * CI can act on.  Ctrl-C stops the run between steps; the reports still
+ * hold everything that ran.
+ */
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include "smtpconf/report.h"
+#include "smtpconf/waivers.h"
+#include "cli.h"
+#include "output.h"
+
+struct run_config {
+	char *paths[256];
+	size_t npaths;
+	const char *target;
+	const char *json_path;
+	const char *junit_path;
+	const char *waivers_path;
+	struct selection sel;
+	struct sc_vars vars;
+	struct sc_run_options opts;
+	unsigned fail_on;	/* levels whose failures give exit 1 */
+	int no_color, verbose, quiet;
+	char command_line[4096];
+};
+
+static volatile sig_atomic_t interrupted;
+
+/* on_signal - remember the request; the runner stops at the next step */
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* install_signals - SIGINT/SIGTERM stop the run; SIGPIPE never kills us */
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* run_usage - the options of `smtpconf run` */
+static void run_usage(FILE *out)
+{
+	fprintf(out,
+"usage: smtpconf run [PATH...] --target HOST:PORT [options]\n"
+"\n"
+"PATH is a scenario file or directory (default: the built-in suite).\n"
+"  --target HOST:PORT      server under test ([v6addr]:PORT for IPv6)\n"
+"  --json FILE             write results as JSON (docs/json-format.md)\n"
+"  --junit FILE            write JUnit XML\n"
+"  --only GLOB             run scenarios whose id matches (repeatable)\n"
+"  --tag TAG               run scenarios with this tag (repeatable)\n"
+"  --level LEVELS          run scenarios of these levels (must,security,should,may)\n"
+"  --waivers FILE          accept listed failures as known deviations\n"
+"  --fail-on LEVELS        failure levels that give exit 1 (default: must)\n"
+"  --var NAME=VALUE        set a scenario variable (repeatable)\n"
+"  --client NAME, --mail-from ADDR, --rcpt ADDR, --domain NAME\n"
+"                          shortcuts for --var client=... etc.\n"
+"  --connect-timeout DUR   default 5s\n"
+"  --step-timeout DUR      wait for each reply (default 10s)\n"
+"  --scenario-timeout DUR  whole scenario (default 2m)\n"
+"  -v, --verbose           show transcripts of failures\n"
+"  -q, --quiet             show only failures and the summary\n"
+"  --no-color              no ANSI colours (NO_COLOR is honoured too)\n"
+"exit: 0 pass, 1 conformance failure, 2 usage/input error,\n"
+"      3 server unreachable, 130 interrupted\n");
+}
+
+/* Variable shortcuts: option -> variable name. */
+static const struct var_option {
+	const char *opt;
+	const char *var;
+} var_options[] = {
+	{ "--client", "client" },
+	{ "--mail-from", "mail_from" },
+	{ "--rcpt", "rcpt" },
+	{ "--domain", "domain" },
+	{ NULL, NULL }
+};
+
+/* set_var_option - --var NAME=VALUE or a shortcut */
+static int set_var_option(struct run_config *cfg, const char *opt,
+			  const char *val)
+{
+	const struct var_option *vo;
+	char name[SC_VAR_NAME_MAX];
+	const char *eq;
+
+	for (vo = var_options; vo->opt != NULL; vo++)
+		if (strcmp(opt, vo->opt) == 0)
+			return sc_vars_set(&cfg->vars, vo->var, val) == SC_OK ?
+			       1 : -1;
+	if (strcmp(opt, "--var") != 0)
+		return 0;
+	eq = strchr(val, '=');
+	if (eq == NULL || (size_t)(eq - val) >= sizeof(name))
+		return -1;
+	memcpy(name, val, (size_t)(eq - val));
+	name[eq - val] = '\0';
+	return sc_vars_set(&cfg->vars, name, eq + 1) == SC_OK ? 1 : -1;
+}
+
+/* set_timeout_option - the three duration options */
+static int set_timeout_option(struct run_config *cfg, const char *opt,
+			      const char *val)
+{
+	unsigned *dst = NULL;
+
+	if (strcmp(opt, "--connect-timeout") == 0)
+		dst = &cfg->opts.connect_timeout_ms;
+	else if (strcmp(opt, "--step-timeout") == 0)
+		dst = &cfg->opts.step_timeout_ms;
+	else if (strcmp(opt, "--scenario-timeout") == 0)
+		dst = &cfg->opts.scenario_timeout_ms;
+	if (dst == NULL)
+		return 0;
+	return cli_parse_duration(val, dst) == 0 ? 1 : -1;
+}
+
+/* set_file_option - options that name a file, plus --target and --fail-on */
+static int set_file_option(struct run_config *cfg, const char *opt,
+			   const char *val)
+{
+	static const struct {
+		const char *opt;
+		size_t off;
+	} files[] = {
+		{ "--target", offsetof(struct run_config, target) },
+		{ "--json", offsetof(struct run_config, json_path) },
+		{ "--junit", offsetof(struct run_config, junit_path) },
+		{ "--waivers", offsetof(struct run_config, waivers_path) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strcmp(opt, files[i].opt) == 0) {
+			*(const char **)((char *)cfg + files[i].off) = val;
+			return 1;
+		}
+	if (strcmp(opt, "--fail-on") == 0)
+		return cli_parse_levels(val, &cfg->fail_on) == 0 ? 1 : -1;
+	return 0;
+}
+
+/* set_flag - options without a value; 1 taken, 0 not a flag */
+static int set_flag(struct run_config *cfg, const char *arg)
+{
+	if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0)
+		cfg->verbose = 1;
+	else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0)
+		cfg->quiet = 1;
+	else if (strcmp(arg, "--no-color") == 0)
+		cfg->no_color = 1;
+	else
+		return 0;
+	return 1;
+}
+
+/* option_name - "--json" of "--json=FILE" */
+static void option_name(const char *arg, char *out, size_t n)
+{
+	size_t len = strcspn(arg, "=");
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, arg, len);
+	out[len] = '\0';
+}
+
+/* apply_option - one --option VALUE; -1 on a bad value or unknown option */
+static int apply_option(struct run_config *cfg, int argc, char **argv, int *i)
+{
+	char opt[64];
+	const char *val;
+	int rc;
+
+	option_name(argv[*i], opt, sizeof(opt));
+	val = cli_option_value(argc, argv, i, "run");
+	if (val == NULL)
+		return -1;
+	rc = cli_selection_option(&cfg->sel, opt, val);
+	if (rc == 0)
+		rc = set_var_option(cfg, opt, val);
+	if (rc == 0)
+		rc = set_timeout_option(cfg, opt, val);
+	if (rc == 0)
+		rc = set_file_option(cfg, opt, val);
+	if (rc == 0) {
+		cli_usage_error("run", "unknown option '%s' (see 'smtpconf "
+				"run --help')", opt);
+		return -1;
+	}
+	if (rc < 0)
+		cli_usage_error("run", "bad value '%s' for %s", val, opt);
+	return rc < 0 ? -1 : 0;
+}
+
+/* parse_args - fill the config; -1 on a usage error, 1 for --help */
+static int parse_args(struct run_config *cfg, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+		if (set_flag(cfg, argv[i]))
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (apply_option(cfg, argc, argv, &i) < 0)
+				return -1;
+			continue;
+		}
+		if (cfg->npaths >= sizeof(cfg->paths) / sizeof(cfg->paths[0]))
+			return -1;
+		cfg->paths[cfg->npaths++] = argv[i];
+	}
+	return 0;
+}
+
+/* join_argv - the command line, for the report */
+static void join_argv(char *out, size_t n, int argc, char **argv)
+{
+	size_t len = 0;
+	int i, w;
+
+	out[0] = '\0';
+	for (i = 0; i < argc && len < n; i++) {
+		w = snprintf(out + len, n - len, "%s%s", i ? " " : "smtpconf ",
+			     argv[i]);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+}
+
+/* config_init - defaults, then the command line */
+static int config_init(struct run_config *cfg, int argc, char **argv)
+{
+	struct sc_error err;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	sc_vars_init(&cfg->vars);
+	sc_run_options_init(&cfg->opts, &cfg->vars);
+	cfg->fail_on = 1u << SC_LEVEL_MUST;
+	join_argv(cfg->command_line, sizeof(cfg->command_line), argc, argv);
+	rc = parse_args(cfg, argc, argv);
+	if (rc != 0)
+		return rc;
+	if (cfg->target == NULL) {
+		cli_usage_error("run", "--target HOST:PORT is required");
+		return -1;
+	}
+	sc_error_clear(&err);
+	if (sc_target_parse(cfg->target, cfg->opts.host,
+			    sizeof(cfg->opts.host), cfg->opts.port,
+			    sizeof(cfg->opts.port), &err) != SC_OK) {
+		cli_usage_error("run", "%s", err.msg);
+		return -1;
+	}
+	if (cfg->npaths == 0)
+		cfg->paths[cfg->npaths++] = (char *)cli_default_suite();
+	cfg->opts.interrupted = &interrupted;
+	return 0;
+}
+
+struct run_state {
+	struct run_config cfg;
+	struct sc_suite suite;
+	const struct sc_scenario **sel;	/* selected scenarios, in id order */
+	size_t nsel;
+	struct sc_result *results;	/* one per selected scenario */
+	size_t nresults;
+	struct sc_waivers waivers;
+	struct sc_server_info server;
+	long long started_unix_ms;
+	long long t0;
+	struct term term;
+	struct tally tally;
+};
+
+/* wall_ms - wall clock in milliseconds, for the report's start time */
+static long long wall_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* load_inputs - waivers and scenarios; every problem printed; -1 on any */
+static int load_inputs(struct run_state *st)
+{
+	struct sc_error err;
+	char line[2048];
+	size_t i;
+
+	if (st->cfg.waivers_path != NULL) {
+		sc_error_clear(&err);
+		if (sc_waivers_load(st->cfg.waivers_path, &st->waivers,
+				    &err) != SC_OK) {
+			sc_error_format(&err, line, sizeof(line));
+			fprintf(stderr, "%s\n", line);
+			return -1;
+		}
+	}
+	if (cli_load_suites(st->cfg.paths, st->cfg.npaths, &st->cfg.vars,
+			    &st->suite) < 0)
+		return -1;
+	st->sel = calloc(st->suite.count + 1, sizeof(*st->sel));
+	st->results = calloc(st->suite.count + 1, sizeof(*st->results));
+	if (st->sel == NULL || st->results == NULL)
+		return -1;
+	for (i = 0; i < st->suite.count; i++)
+		if (cli_selected(&st->cfg.sel, &st->suite.items[i]))
+			st->sel[st->nsel++] = &st->suite.items[i];
+	if (st->nsel == 0) {
+		cli_usage_error("run", "no scenario matches the selection");
+		return -1;
+	}
+	return 0;
+}
+
+/* apply_waiver - a failure that a waiver names becomes "waived" */
+static void apply_waiver(struct run_state *st, struct sc_result *r)
+{
+	struct sc_waiver *w;
+
+	if (r->verdict != SC_VERDICT_FAIL || st->waivers.count == 0)
+		return;
+	w = sc_waivers_match(&st->waivers, r->scenario->id);
+	if (w == NULL)
+		return;
+	r->verdict = SC_VERDICT_WAIVED;
+	r->waiver = strdup(w->reason);
+}
+
+/* mark_rest - results for scenarios that never ran */
+static void mark_rest(struct run_state *st, enum sc_verdict v,
+		      const char *reason, int unreachable)
+{
+	struct sc_result *r;
+
+	for (; st->nresults < st->nsel; st->nresults++) {
+		r = &st->results[st->nresults];
+		memset(r, 0, sizeof(*r));
+		r->scenario = st->sel[st->nresults];
+		r->verdict = v;
+		r->reason = strdup(reason);
+		r->unreachable = unreachable;
+		tally_add(&st->tally, r);
+	}
+}
+
+/* run_all - every selected scenario in order, until Ctrl-C */
+static int run_all(struct run_state *st)
+{
+	const struct sc_capabilities *caps = &st->server.caps;
+	struct sc_result *r;
+	size_t i;
+
+	for (i = 0; i < st->nsel && !interrupted; i++) {
+		term_progress(&st->term, i, st->nsel, st->sel[i]);
+		r = &st->results[i];
+		if (sc_run_scenario(st->sel[i], &st->cfg.opts, caps, r) !=
+		    SC_OK)
+			return -1;
+		st->nresults = i + 1;
+		apply_waiver(st, r);
+		tally_add(&st->tally, r);
+		term_result(&st->term, r);
+	}
+	if (interrupted)
+		mark_rest(st, SC_VERDICT_NOTRUN, "interrupted before it ran",
+			  0);
+	return 0;
+}
+
+/* write_report - build one report and write it atomically */
+static int write_report(struct run_state *st, const char *path,
+			int (*build)(struct sc_buf *, const struct sc_run_info *,
+				     const struct sc_result *, size_t))
+{
+	struct sc_run_info info;
+	struct sc_error err;
+	struct sc_buf b;
+	int rc;
+
+	if (path == NULL)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	info.tool_version = SMTPCONF_VERSION;
+	info.target = st->cfg.target;
+	info.command_line = st->cfg.command_line;
+	info.started_unix_ms = st->started_unix_ms;
+	info.duration_ms = sc_now_ms() - st->t0;
+	info.interrupted = interrupted != 0;
+	info.server = &st->server;
+	sc_buf_init(&b, 0);
+	sc_error_clear(&err);
+	rc = build(&b, &info, st->results, st->nresults);
+	if (rc == SC_OK && !b.failed)
+		rc = sc_write_atomic(path, sc_buf_cstr(&b), b.len, &err);
+	else
+		sc_error_set(&err, SC_ERR_NOMEM, "cannot build %s", path);
+	sc_buf_free(&b);
+	if (rc != SC_OK)
+		fprintf(stderr, "smtpconf: %s\n", err.msg);
+	return rc == SC_OK ? 0 : -1;
+}
+
+/* warn_unused_waivers - a waiver that matched nothing is probably stale */
+static void warn_unused_waivers(const struct run_state *st)
+{
+	size_t i;
+
+	if (interrupted)
+		return;
+	for (i = 0; i < st->waivers.count; i++)
+		if (st->waivers.items[i].used == 0)
+			fprintf(stderr, "smtpconf: %s:%u: warning: waiver "
+				"'%s' matched no failure\n", st->waivers.path,
+				st->waivers.items[i].line,
+				st->waivers.items[i].pattern);
+}
+
+/* exit_code - interrupted > unreachable > conformance failure > pass */
+static int exit_code(const struct run_state *st)
+{
+	size_t i;
+	int fail = 0, unreachable = 0;
+
+	for (i = 0; i < st->nresults; i++) {
+		const struct sc_result *r = &st->results[i];
+
+		unreachable |= r->unreachable;
+		fail |= r->verdict == SC_VERDICT_FAIL &&
+			(st->cfg.fail_on & (1u << r->fail_level));
+	}
+	if (interrupted)
+		return EXIT_INTERRUPTED;
+	if (unreachable)
+		return EXIT_UNREACHABLE;
+	return fail ? EXIT_CONFORMANCE : EXIT_PASS;
+}
+
+/* probe_server - learn the server; on failure every scenario is an error */
+static int probe_server(struct run_state *st)
+{
+	struct sc_error err;
+	char reason[700];
+
+	sc_error_clear(&err);
+	sc_probe(&st->cfg.opts, &st->server, &err);
+	term_server(&st->term, st->cfg.target, &st->server);
+	if (st->server.reachable)
+		return 0;
+	fprintf(stderr, "smtpconf: server %s unreachable: %s\n",
+		st->cfg.target, st->server.error);
+	snprintf(reason, sizeof(reason), "server unreachable: %s",
+		 st->server.error);
+	mark_rest(st, SC_VERDICT_ERROR, reason, 1);
+	return -1;
+}
+
+/* state_free - release everything */
+static void state_free(struct run_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nresults; i++)
+		sc_result_free(&st->results[i]);
+	free(st->results);
+	free(st->sel);
+	sc_suite_free(&st->suite);
+	sc_waivers_free(&st->waivers);
+	sc_server_info_free(&st->server);
+}
+
+/* finish - summary, reports, exit code */
+static int finish(struct run_state *st)
+{
+	int code = exit_code(st), bad = 0;
+
+	term_summary(&st->term, &st->tally, sc_now_ms() - st->t0,
+		     interrupted != 0);
+	bad |= write_report(st, st->cfg.json_path, sc_report_json);
+	bad |= write_report(st, st->cfg.junit_path, sc_report_junit);
+	warn_unused_waivers(st);
+	if (bad && code == EXIT_PASS)
+		code = EXIT_USAGE;
+	return code;
+}
+
+/* cmd_run - `smtpconf run` */
+int cmd_run(int argc, char **argv)
+{
+	struct run_state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (st == NULL)
+		return EXIT_USAGE;
+	rc = config_init(&st->cfg, argc, argv);
+	if (rc != 0) {
+		if (rc > 0)
+			run_usage(stdout);
+		free(st);
+		return rc > 0 ? EXIT_PASS : EXIT_USAGE;
+	}
+	if (load_inputs(st) < 0) {
+		state_free(st);
+		free(st);
+		return EXIT_USAGE;
+	}
+	install_signals();
+	term_init(&st->term, stdout, st->cfg.no_color, st->cfg.verbose,
+		  st->cfg.quiet);
+	st->started_unix_ms = wall_ms();
+	st->t0 = sc_now_ms();
+	if (probe_server(st) == 0 && run_all(st) < 0)
+		fprintf(stderr, "smtpconf: out of memory\n");
+	rc = finish(st);
+	state_free(st);
+	free(st);
+	return rc;
+}

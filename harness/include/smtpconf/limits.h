@@ -1,0 +1,67 @@
+/*
+ * limits.h - every bound smtpconf places on input, in one place.
+ *
+ * The server under test is untrusted: each read is bounded in bytes,
+ * lines and time.  RFC 5321 4.5.3.1 gives the protocol's own limits;
+ * our buffers are a little larger so that an over-long line can be
+ * measured and reported as a violation instead of being cut silently.
+ */
+#ifndef SMTPCONF_LIMITS_H
+#define SMTPCONF_LIMITS_H
+
+/* RFC 5321 4.5.3.1.4: "The maximum total length of a command line
+ * including the command word and the <CRLF> is 512 octets." */
+#define SC_RFC_COMMAND_LINE_MAX	512
+/* RFC 5321 4.5.3.1.5: "The maximum total length of a reply line
+ * including the reply code and the <CRLF> is 512 octets." */
+#define SC_RFC_REPLY_LINE_MAX	512
+/* RFC 5321 4.5.3.1.6: "The maximum total length of a text line
+ * including the <CRLF> is 1000 octets (not counting the leading dot
+ * duplicated for transparency)." */
+#define SC_RFC_TEXT_LINE_MAX	1000
+
+/* Reply parsing: bytes of one reply line kept for display and matching;
+ * the rest of an over-long line is counted, not stored. */
+#define SC_REPLY_LINE_KEEP	2048
+/* Lines one multiline reply may have before we call it a flood. */
+#define SC_REPLY_MAX_LINES	512
+/* Bytes one reply may have, all lines together, before it is a flood. */
+#define SC_REPLY_MAX_BYTES	(256 * 1024)
+
+/* EHLO capabilities kept, and the size of one keyword / parameter list. */
+#define SC_EHLO_MAX_CAPS	64
+#define SC_EHLO_KEYWORD_MAX	64
+#define SC_EHLO_PARAMS_MAX	512
+
+/* Scenario files. */
+#define SC_SCENARIO_FILE_MAX	(1024 * 1024)	/* bytes per file */
+#define SC_SCENARIO_MAX_STEPS	4096
+#define SC_SCENARIO_MAX_SESSIONS	64
+#define SC_SESSION_NAME_MAX	32
+#define SC_EXPECT_MAX_ALTS	16
+#define SC_SEND_MAX_BYTES	(64 * 1024 * 1024) /* one expanded send */
+#define SC_REPEAT_MAX		(16 * 1024 * 1024)
+#define SC_VARS_MAX		128
+#define SC_VAR_NAME_MAX		64
+#define SC_VAR_VALUE_MAX	4096
+
+/* Transcripts kept per scenario result (the rest is summarised). */
+#define SC_TRANSCRIPT_MAX_ENTRIES	1024
+#define SC_TRANSCRIPT_ENTRY_KEEP	4096	/* bytes kept of one send/reply */
+#define SC_TRANSCRIPT_MAX_BYTES	(1024 * 1024)
+
+/* Default deadlines, in milliseconds.  Postfix delays each error reply
+ * by one second after ten errors, so the step default stays well above. */
+#define SC_DEFAULT_CONNECT_TIMEOUT_MS	5000
+#define SC_DEFAULT_STEP_TIMEOUT_MS	10000
+#define SC_DEFAULT_SCENARIO_TIMEOUT_MS	120000
+/* After a 421 or 221, how long we wait for the server to close. */
+#define SC_DEFAULT_CLOSE_TIMEOUT_MS	5000
+
+/* Default cap of a struct sc_buf. */
+#define SC_BUF_DEFAULT_LIMIT	(64 * 1024 * 1024)
+
+/* Bytes of peer data shown in one message (terminal, report text). */
+#define SC_DISPLAY_CLIP		400
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * report.h - machine-readable reports (JSON, JUnit XML) and atomic writes.
+ *
+ * docs/json-format.md documents the JSON; the HTML report is built
+ * from it.  Every file is written to a temporary name beside the target
+ * and renamed into place, so a reader never sees half a report.
+ */
+#ifndef SMTPCONF_REPORT_H
+#define SMTPCONF_REPORT_H
+
+#include <stddef.h>
+#include "smtpconf/result.h"
+#include "smtpconf/runner.h"
+
+struct sc_run_info {
+	const char *tool_version;	/* SMTPCONF_VERSION */
+	const char *target;		/* "127.0.0.1:2525" */
+	const char *command_line;	/* argv joined, for the record */
+	long long started_unix_ms;	/* wall clock at start */
+	long long duration_ms;
+	int interrupted;		/* the run was stopped by Ctrl-C */
+	const struct sc_server_info *server;	/* may be NULL */
+};
+
+/* sc_report_json - the whole run as JSON into out */
+int sc_report_json(struct sc_buf *out, const struct sc_run_info *info,
+		   const struct sc_result *results, size_t n);
+/* sc_report_junit - JUnit XML: one testcase per scenario; failure vs error kept apart */
+int sc_report_junit(struct sc_buf *out, const struct sc_run_info *info,
+		    const struct sc_result *results, size_t n);
+/* sc_write_atomic - write data to path via a temp file in the same directory + rename */
+int sc_write_atomic(const char *path, const char *data, size_t len,
+		    struct sc_error *err);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * runner.c - running one scenario against a server.
+ *
+ * RFC 5321 4.2: "an SMTP client ... MUST determine its actions only by
+ * the reply code"; every command generates exactly one reply
+ * (4.1.1.2 ... 4.3.2).  The runner walks the scenario's steps through
+ * a table of handlers, one per step kind.  The first broken rule
+ * decides the verdict and stops the scenario: later mismatches would
+ * only be consequences of the first.
+ *
+ * Besides what the scenario expects, every reply is checked against
+ * the reply grammar (RFC 5321 4.2), and a close without 421 or 221
+ * is a failure wherever it happens (RFC 5321 3.8).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "smtpconf/runner.h"
+#include "runner_int.h"
+
+/* step_fn - one handler per step kind; returns STEP_NEXT or STEP_STOP */
+typedef int (*step_fn)(struct run_ctx *c, const struct sc_step *st);
+
+static int step_send(struct run_ctx *c, const struct sc_step *st);
+static int step_expect(struct run_ctx *c, const struct sc_step *st);
+static int step_closed(struct run_ctx *c, const struct sc_step *st);
+static int step_close(struct run_ctx *c, const struct sc_step *st);
+static int step_session(struct run_ctx *c, const struct sc_step *st);
+static int step_sleep(struct run_ctx *c, const struct sc_step *st);
+static int step_timeout(struct run_ctx *c, const struct sc_step *st);
+static int step_unsupported(struct run_ctx *c, const struct sc_step *st);
+
+/* The step table: indexed by enum sc_step_kind. */
+static const struct step_entry {
+	const char *name;
+	step_fn fn;
+} step_table[] = {
+	[SC_STEP_SEND] = { "send", step_send },
+	[SC_STEP_EXPECT] = { "expect", step_expect },
+	[SC_STEP_CLOSED] = { "closed", step_closed },
+	[SC_STEP_CLOSE] = { "close", step_close },
+	[SC_STEP_SESSION] = { "session", step_session },
+	[SC_STEP_SLEEP] = { "sleep", step_sleep },
+	[SC_STEP_TIMEOUT] = { "timeout", step_timeout },
+	[SC_STEP_STARTTLS] = { "starttls", step_unsupported },
+	[SC_STEP_SHUTDOWN] = { "shutdown", step_unsupported },
+};
+
+/* sc_run_options_init - defaults from limits.h, TCP connect */
+void sc_run_options_init(struct sc_run_options *o, const struct sc_vars *vars)
+{
+	memset(o, 0, sizeof(*o));
+	strncpy(o->host, "127.0.0.1", sizeof(o->host) - 1);
+	strncpy(o->port, "25", sizeof(o->port) - 1);
+	o->connect_timeout_ms = SC_DEFAULT_CONNECT_TIMEOUT_MS;
+	o->step_timeout_ms = SC_DEFAULT_STEP_TIMEOUT_MS;
+	o->scenario_timeout_ms = SC_DEFAULT_SCENARIO_TIMEOUT_MS;
+	o->close_timeout_ms = SC_DEFAULT_CLOSE_TIMEOUT_MS;
+	o->vars = vars;
+}
+
+/* step_deadline - now + step timeout, never past the scenario's deadline */
+long long step_deadline(const struct run_ctx *c, unsigned ms)
+{
+	long long d = sc_now_ms() + ms;
+
+	return d < c->deadline ? d : c->deadline;
+}
+
+/* current_session - the session steps act on, connecting it on first use */
+static struct session *current_session(struct run_ctx *c,
+				       const struct sc_step *st)
+{
+	struct session *s = c->cur;
+	struct sc_error err;
+	long long deadline;
+
+	if (s->state == SESSION_CLOSED) {
+		run_error(c, st, SC_ERR_USAGE, "session '%s' was closed at "
+			  "line %u and cannot be used again", s->name,
+			  s->closed_line);
+		return NULL;
+	}
+	if (s->state != SESSION_NEW)
+		return s;
+	sc_error_clear(&err);
+	deadline = step_deadline(c, c->o->connect_timeout_ms);
+	if (session_connect(s, c->o, deadline, &err) != SC_OK) {
+		c->res->unreachable = err.status == SC_ERR_CONNECT ||
+				      err.status == SC_ERR_TIMEOUT;
+		tx_event(c, st, "connect failed: %s", err.msg);
+		run_error(c, st, err.status, "cannot open session '%s': %s",
+			  s->name, err.msg);
+		return NULL;
+	}
+	tx_event(c, st, "connected to %s", s->t.peer);
+	return s;
+}
+
+/* step_send - expand the template and write it in one write */
+static int step_send(struct run_ctx *c, const struct sc_step *st)
+{
+	struct session *s = current_session(c, st);
+	struct sc_buf out;
+	struct sc_error err;
+	int rc;
+
+	if (s == NULL)
+		return STEP_STOP;
+	sc_buf_init(&out, SC_SEND_MAX_BYTES);
+	sc_error_clear(&err);
+	if (sc_template_expand(&st->send, c->o->vars, c->caps, &out,
+			       &err) != SC_OK) {
+		run_error(c, st, err.status, "line %u: %s", st->line,
+			  err.msg);
+		sc_buf_free(&out);
+		return STEP_STOP;
+	}
+	tx_add(c, SC_TX_SEND, st, out.data ? out.data : "", out.len,
+	       out.len);
+	remember_command(c, st, out.data, out.len);
+	rc = session_send(s, out.data ? out.data : "", out.len,
+			  step_deadline(c, c->step_timeout_ms), &err);
+	sc_buf_free(&out);
+	if (rc == SC_OK)
+		return STEP_NEXT;
+	if (rc == SC_ERR_INTERRUPTED)
+		return run_interrupted(c, st);
+	/* The server may have replied (421) before it closed: the next
+	 * expectation reads what arrived and judges; the write failure
+	 * itself is only recorded. */
+	tx_event(c, st, "write failed: %s", err.msg);
+	return STEP_NEXT;
+}
+
+/* step_expect - read one reply and judge it */
+static int step_expect(struct run_ctx *c, const struct sc_step *st)
+{
+	struct session *s = current_session(c, st);
+	struct sc_reply r;
+	struct sc_error err;
+	enum wait_outcome w;
+	int next;
+
+	if (s == NULL)
+		return STEP_STOP;
+	sc_error_clear(&err);
+	w = session_read_reply(s, step_deadline(c, c->step_timeout_ms), &r,
+			       &err);
+	next = judge_reply(c, st, s, w, &r, &err);
+	sc_reply_free(&r);
+	return next;
+}
+
+/* step_closed - the server must close the connection now */
+static int step_closed(struct run_ctx *c, const struct sc_step *st)
+{
+	struct session *s = current_session(c, st);
+
+	if (s == NULL)
+		return STEP_STOP;
+	return expect_close(c, st, s, c->step_timeout_ms, NULL);
+}
+
+/* step_close - close our side */
+static int step_close(struct run_ctx *c, const struct sc_step *st)
+{
+	struct session *s = c->cur;
+
+	if (s->state == SESSION_OPEN || s->state == SESSION_PEER_CLOSED)
+		tx_event(c, st, "client closed the connection");
+	session_close(s);
+	s->closed_line = st->line;
+	return STEP_NEXT;
+}
+
+/* step_session - switch to a named session (created on first use) */
+static int step_session(struct run_ctx *c, const struct sc_step *st)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsessions; i++)
+		if (strcmp(c->sessions[i].name, st->session) == 0) {
+			c->cur = &c->sessions[i];
+			return STEP_NEXT;
+		}
+	if (c->nsessions >= SC_SCENARIO_MAX_SESSIONS) {
+		run_error(c, st, SC_ERR_LIMIT, "too many sessions");
+		return STEP_STOP;
+	}
+	session_init(&c->sessions[c->nsessions], st->session);
+	c->cur = &c->sessions[c->nsessions++];
+	return STEP_NEXT;
+}
+
+/* step_sleep - pause, in short slices so Ctrl-C stays responsive */
+static int step_sleep(struct run_ctx *c, const struct sc_step *st)
+{
+	long long until = step_deadline(c, st->ms);
+	struct timespec ts;
+	long long left;
+
+	while ((left = until - sc_now_ms()) > 0) {
+		if (c->o->interrupted && *c->o->interrupted)
+			return run_interrupted(c, st);
+		if (left > 100)
+			left = 100;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)left * 1000000L;
+		nanosleep(&ts, NULL);
+	}
+	return STEP_NEXT;
+}
+
+/* step_timeout - change the per-step deadline for the steps that follow */
+static int step_timeout(struct run_ctx *c, const struct sc_step *st)
+{
+	c->step_timeout_ms = st->ms;
+	return STEP_NEXT;
+}
+
+/* step_unsupported - control steps this build cannot perform yet */
+static int step_unsupported(struct run_ctx *c, const struct sc_step *st)
+{
+	run_error(c, st, SC_ERR_UNSUPPORTED, "line %u: '%s' is not "
+		  "supported by this version of smtpconf", st->line,
+		  step_table[st->kind].name);
+	return STEP_STOP;
+}
+
+/* run_steps - walk the steps until one stops the scenario */
+static void run_steps(struct run_ctx *c)
+{
+	const struct sc_step *st;
+	size_t i;
+
+	for (i = 0; i < c->s->nsteps; i++) {
+		st = &c->s->steps[i];
+		if (c->o->interrupted && *c->o->interrupted) {
+			run_interrupted(c, st);
+			return;
+		}
+		if (sc_now_ms() >= c->deadline) {
+			run_fail(c, st, c->s->level, "the scenario ran out of "
+				 "time (%u ms) before line %u",
+				 c->scenario_timeout_ms, st->line);
+			return;
+		}
+		if (step_table[st->kind].fn(c, st) == STEP_STOP)
+			return;
+	}
+	c->res->verdict = SC_VERDICT_PASS;
+}
+
+/* ctx_init - set up the context for one scenario */
+static void ctx_init(struct run_ctx *c, const struct sc_scenario *s,
+		     const struct sc_run_options *o,
+		     const struct sc_capabilities *caps, struct sc_result *res)
+{
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	c->o = o;
+	c->caps = caps;
+	c->res = res;
+	c->t0 = sc_now_ms();
+	c->scenario_timeout_ms = s->timeout_ms ? s->timeout_ms
+				 : o->scenario_timeout_ms;
+	c->deadline = c->t0 + c->scenario_timeout_ms;
+	c->step_timeout_ms = s->step_timeout_ms ? s->step_timeout_ms
+			     : o->step_timeout_ms;
+	session_init(&c->sessions[0], "main");
+	c->nsessions = 1;
+	c->cur = &c->sessions[0];
+}
+
+/* sc_run_scenario - run one scenario; see runner.h */
+int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
+		    const struct sc_capabilities *caps, struct sc_result *res)
+{
+	struct run_ctx *c;
+	char why[512];
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	res->scenario = s;
+	res->verdict = SC_VERDICT_ERROR;
+	if (!sc_conds_hold(s, caps, why, sizeof(why))) {
+		res->verdict = SC_VERDICT_SKIP;
+		res->reason = strdup(why);
+		return SC_OK;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return SC_ERR_NOMEM;
+	ctx_init(c, s, o, caps, res);
+	run_steps(c);
+	for (i = 0; i < c->nsessions; i++)
+		session_close(&c->sessions[i]);
+	res->duration_ms = sc_now_ms() - c->t0;
+	free(c);
+	return SC_OK;
+}

@@ -1,0 +1,128 @@
+/*
+ * session.c - reading replies from one connection, bounded in bytes
+ * (the reply parser's limits) and in time (absolute deadlines).
+ */
+#include <string.h>
+#include "session.h"
+
+/* session_init - a new, unconnected session */
+void session_init(struct session *s, const char *name)
+{
+	memset(s, 0, sizeof(*s));
+	strncpy(s->name, name, sizeof(s->name) - 1);
+	s->state = SESSION_NEW;
+	sc_reply_parser_init(&s->parser);
+}
+
+/* session_connect - open the transport through the run options */
+int session_connect(struct session *s, const struct sc_run_options *o,
+		    long long deadline_ms, struct sc_error *err)
+{
+	int rc;
+
+	if (o->connect != NULL)
+		rc = o->connect(o->connect_ctx, s->name, deadline_ms, &s->t,
+				err);
+	else
+		rc = sc_tcp_connect(o->host, o->port, deadline_ms,
+				    o->interrupted, &s->t, err);
+	if (rc == SC_OK)
+		s->state = SESSION_OPEN;
+	return rc;
+}
+
+/* session_send - write all bytes before the deadline */
+int session_send(struct session *s, const char *data, size_t len,
+		 long long deadline_ms, struct sc_error *err)
+{
+	if (s->state != SESSION_OPEN)
+		return sc_error_set(err, SC_ERR_EOF, "connection is closed");
+	return s->t.ops->write(&s->t, data, len, deadline_ms, err);
+}
+
+/* fill_input - read more bytes into inbuf; returns bytes, 0 EOF, -1 error */
+static long fill_input(struct session *s, long long deadline_ms,
+		       struct sc_error *err)
+{
+	long n;
+
+	if (s->state == SESSION_PEER_CLOSED)
+		return 0;
+	if (s->inpos == s->inlen)
+		s->inpos = s->inlen = 0;
+	n = (long)s->t.ops->read(&s->t, s->inbuf + s->inlen,
+				 sizeof(s->inbuf) - s->inlen, deadline_ms,
+				 err);
+	if (n == 0)
+		s->state = SESSION_PEER_CLOSED;
+	if (n > 0)
+		s->inlen += (size_t)n;
+	return n;
+}
+
+/* feed_buffered - give the parser what is buffered */
+static enum sc_feed_result feed_buffered(struct session *s,
+					 struct sc_reply *out)
+{
+	size_t used = 0;
+	enum sc_feed_result fr;
+
+	fr = sc_reply_feed(&s->parser, s->inbuf + s->inpos,
+			   s->inlen - s->inpos, &used, out);
+	s->inpos += used;
+	return fr;
+}
+
+/* session_read_reply - next complete reply; *out valid for WAIT_REPLY/EOF/FLOOD */
+enum wait_outcome session_read_reply(struct session *s, long long deadline_ms,
+				     struct sc_reply *out, struct sc_error *err)
+{
+	enum sc_feed_result fr;
+	long n;
+
+	memset(out, 0, sizeof(*out));
+	out->code = -1;
+	if (s->state == SESSION_NEW || s->state == SESSION_CLOSED)
+		return sc_error_set(err, SC_ERR_EOF, "not connected"),
+		       WAIT_ERROR;
+	for (;;) {
+		fr = feed_buffered(s, out);
+		if (fr == SC_FEED_DONE)
+			return WAIT_REPLY;
+		if (fr == SC_FEED_ERROR)
+			return WAIT_FLOOD;
+		n = fill_input(s, deadline_ms, err);
+		if (n == 0) {
+			sc_reply_parser_take_partial(&s->parser, out);
+			return WAIT_EOF;
+		}
+		if (n < 0)
+			return err->status == SC_ERR_TIMEOUT ? WAIT_TIMEOUT
+			       : err->status == SC_ERR_EOF ? WAIT_EOF
+			       : WAIT_ERROR;
+	}
+}
+
+/* session_wait_close - wait for EOF; WAIT_REPLY when data came instead (in *out) */
+enum wait_outcome session_wait_close(struct session *s, long long deadline_ms,
+				     struct sc_reply *out, struct sc_error *err)
+{
+	enum wait_outcome w = session_read_reply(s, deadline_ms, out, err);
+
+	if (w == WAIT_EOF && out->wire_len == 0 && out->nlines == 0)
+		return WAIT_EOF;
+	if (w == WAIT_EOF)
+		return WAIT_REPLY;	/* bytes, then the close */
+	return w;
+}
+
+/* session_close - close our side (idempotent) */
+void session_close(struct session *s)
+{
+	if (s->state == SESSION_OPEN || s->state == SESSION_PEER_CLOSED)
+		s->t.ops->close(&s->t);
+	if (s->state != SESSION_NEW)
+		s->state = SESSION_CLOSED;
+	sc_reply_parser_free(&s->parser);
+	sc_reply_parser_init(&s->parser);
+}

@@ -1,0 +1,233 @@
+/*
+ * template.c - expanding what a step sends, and matching and showing
+ * what it expects.
+ *
+ * Expansion runs when the step runs: ${name} from the run's variables,
+ * ${ehlo.KEYWORD} from the capabilities the server advertised (its
+ * first parameter, RFC 5321 4.1.1.1 ehlo-param), so a scenario can say
+ * "one byte more than the SIZE you announced" (RFC 1870 4).  Every
+ * expansion is bounded by SC_SEND_MAX_BYTES.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "scenario_int.h"
+
+/* Bytes of one repeated block: big enough to make few appends. */
+#define REPEAT_BLOCK	(64 * 1024)
+
+/* parse_integer - whole string as a decimal long long; 0 on success */
+static int parse_integer(const char *s, long long *out)
+{
+	char *end;
+
+	if (*s == '\0' || !((*s >= '0' && *s <= '9') || *s == '-' ||
+			     *s == '+'))
+		return -1;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return (errno != 0 || *end != '\0') ? -1 : 0;
+}
+
+/* ehlo_value - the first parameter of capability keyword (after "ehlo.") */
+static int ehlo_value(const char *var, const struct sc_capabilities *caps,
+		      char *out, size_t outlen, struct sc_error *err)
+{
+	const char *kw = var + 5;
+	const struct sc_capability *c;
+
+	if (caps == NULL || !caps->valid)
+		return sc_error_set(err, SC_ERR_USAGE, "%s: the server did "
+				    "not answer EHLO", var);
+	c = sc_caps_find(caps, kw);
+	if (c == NULL)
+		return sc_error_set(err, SC_ERR_USAGE, "%s: the server did "
+				    "not advertise %s", var, kw);
+	/* RFC 5321 4.1.1.1: ehlo-line = ehlo-keyword *( SP ehlo-param ) */
+	snprintf(out, outlen, "%.*s", (int)strcspn(c->params, " "), c->params);
+	return SC_OK;
+}
+
+/* var_value - the value of a template variable, as a string */
+static int var_value(const struct sc_tpart *pt, const struct sc_vars *vars,
+		     const struct sc_capabilities *caps, char *out,
+		     size_t outlen, struct sc_error *err)
+{
+	const char *v;
+
+	if (strncmp(pt->var, "ehlo.", 5) == 0)
+		return ehlo_value(pt->var, caps, out, outlen, err);
+	v = sc_vars_get(vars, pt->var);
+	if (v == NULL)
+		return sc_error_set(err, SC_ERR_USAGE, "variable '%s' has no "
+				    "value", pt->var);
+	snprintf(out, outlen, "%s", v);
+	return SC_OK;
+}
+
+/* add_offset - value + pt->add, printed back into value */
+static int add_offset(const struct sc_tpart *pt, char *value, size_t len,
+		      struct sc_error *err)
+{
+	long long v;
+
+	if (parse_integer(value, &v) != 0)
+		return sc_error_set(err, SC_ERR_USAGE, "%s: '%.40s' is not a "
+				    "number, so it cannot take %+lld",
+				    pt->var, value, pt->add);
+	if ((pt->add > 0 && v > LLONG_MAX - pt->add) ||
+	    (pt->add < 0 && v < LLONG_MIN - pt->add))
+		return sc_error_set(err, SC_ERR_USAGE, "%s: %lld %+lld "
+				    "overflows", pt->var, v, pt->add);
+	snprintf(value, len, "%lld", v + pt->add);
+	return SC_OK;
+}
+
+/* part_expand - one part of a piece, appended to out */
+static int part_expand(const struct sc_tpart *pt, const struct sc_vars *vars,
+		       const struct sc_capabilities *caps, struct sc_buf *out,
+		       struct sc_error *err)
+{
+	char value[SC_VAR_VALUE_MAX > SC_EHLO_PARAMS_MAX ?
+		   SC_VAR_VALUE_MAX : SC_EHLO_PARAMS_MAX];
+	int rc;
+
+	if (!pt->is_var) {
+		sc_buf_append(out, pt->bytes, pt->len);
+		return SC_OK;
+	}
+	rc = var_value(pt, vars, caps, value, sizeof(value), err);
+	if (rc == SC_OK && pt->add != 0)
+		rc = add_offset(pt, value, sizeof(value), err);
+	if (rc == SC_OK)
+		sc_buf_puts(out, value);
+	return rc;
+}
+
+/*
+ * append_repeated - bytes[0..n) repeat times onto out.  Short pieces
+ * ("A" * 600000) are first grown into a block so the work is a few
+ * large appends rather than one per repetition.
+ */
+static void append_repeated(struct sc_buf *out, const char *bytes, size_t n,
+			    size_t repeat)
+{
+	struct sc_buf blk;
+	size_t per = 1, i;
+
+	if (n == 0 || repeat == 0)
+		return;
+	if (n < REPEAT_BLOCK && repeat > 1) {
+		per = REPEAT_BLOCK / n;
+		if (per > repeat)
+			per = repeat;
+	}
+	sc_buf_init(&blk, 0);
+	for (i = 0; i < per; i++)
+		sc_buf_append(&blk, bytes, n);
+	if (blk.failed) {
+		out->failed = 1;
+		sc_buf_free(&blk);
+		return;
+	}
+	for (i = 0; i + per <= repeat && !out->failed && !out->truncated;
+	     i += per)
+		sc_buf_append(out, blk.data, blk.len);
+	for (; i < repeat && !out->failed && !out->truncated; i++)
+		sc_buf_append(out, bytes, n);
+	sc_buf_free(&blk);
+}
+
+/* piece_expand - one piece, its parts expanded once, repeated */
+static int piece_expand(const struct sc_tpiece *pc, const struct sc_vars *vars,
+			const struct sc_capabilities *caps, struct sc_buf *out,
+			size_t *total, struct sc_error *err)
+{
+	struct sc_buf one;
+	size_t i;
+	int rc = SC_OK;
+
+	sc_buf_init(&one, SC_SEND_MAX_BYTES);
+	for (i = 0; i < pc->nparts && rc == SC_OK; i++)
+		rc = part_expand(&pc->parts[i], vars, caps, &one, err);
+	if (rc == SC_OK && one.failed)
+		rc = sc_error_set(err, SC_ERR_NOMEM, "out of memory");
+	else if (rc == SC_OK && (one.truncated || (one.len && pc->repeat >
+		 (SC_SEND_MAX_BYTES - *total) / one.len)))
+		rc = sc_error_set(err, SC_ERR_LIMIT, "the expanded send is "
+				  "larger than %d bytes", SC_SEND_MAX_BYTES);
+	if (rc == SC_OK) {
+		*total += one.len * pc->repeat;
+		append_repeated(out, one.data, one.len, pc->repeat);
+	}
+	sc_buf_free(&one);
+	return rc;
+}
+
+/* sc_template_expand - expand a template onto the end of out */
+int sc_template_expand(const struct sc_template *t, const struct sc_vars *vars,
+		       const struct sc_capabilities *caps, struct sc_buf *out,
+		       struct sc_error *err)
+{
+	size_t i, total = 0;
+	int rc = SC_OK;
+
+	if (t == NULL || out == NULL)
+		return sc_error_set(err, SC_ERR_USAGE, "no template");
+	for (i = 0; i < t->npieces && rc == SC_OK; i++)
+		rc = piece_expand(&t->pieces[i], vars, caps, out, &total, err);
+	if (rc == SC_OK && out->failed)
+		rc = sc_error_set(err, SC_ERR_NOMEM, "out of memory");
+	else if (rc == SC_OK && out->truncated)
+		rc = sc_error_set(err, SC_ERR_LIMIT, "the expanded send does "
+				  "not fit the output buffer");
+	return rc;
+}
+
+/* sc_code_pattern_match - does code match the pattern? */
+int sc_code_pattern_match(const struct sc_code_pattern *p, int code)
+{
+	char digits[3];
+	int i;
+
+	if (p == NULL || code < 100 || code > 999)
+		return 0;
+	digits[0] = (char)('0' + code / 100);
+	digits[1] = (char)('0' + code / 10 % 10);
+	digits[2] = (char)('0' + code % 10);
+	for (i = 0; i < 3; i++)
+		if (p->d[i] != 'x' && p->d[i] != digits[i])
+			return 0;
+	return 1;
+}
+
+/* sc_expect_format - "250", "252|502", "!5xx", with enhanced and text parts */
+void sc_expect_format(const struct sc_expect *e, struct sc_buf *out)
+{
+	const char *r;
+	size_t i;
+
+	if (e->negate)
+		sc_buf_putc(out, '!');
+	for (i = 0; i < e->nalts && i < SC_EXPECT_MAX_ALTS; i++) {
+		if (i)
+			sc_buf_putc(out, '|');
+		sc_buf_append(out, e->alts[i].d, 3);
+	}
+	if (e->enhanced[0])
+		sc_buf_printf(out, " %.15s", e->enhanced);
+	if (e->text_regex) {
+		/* Written back as the S: line spells it: "\/" for '/'. */
+		sc_buf_puts(out, " /");
+		for (r = e->text_regex; *r; r++) {
+			if (*r == '/')
+				sc_buf_putc(out, '\\');
+			sc_buf_putc(out, *r);
+		}
+		sc_buf_putc(out, '/');
+	}
+	if (e->then_closed)
+		sc_buf_puts(out, " closed");
+}

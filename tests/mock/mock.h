@@ -1,0 +1,222 @@
+/*
+ * mock.h - the mock SMTP server's modules and the data they share.
+ *
+ * NAME
+ *	mock_smtpd - SMTP test double with switchable misbehaviours
+ * DESCRIPTION
+ *	The mock speaks RFC 5321 correctly by default.  Each misbehaviour
+ *	mode breaks exactly one rule, so that every conformance check can
+ *	be shown to pass on a correct server and to fire on a broken one.
+ *	Modes are table data set from the command line, after the fault
+ *	injection of Postfix's smtp-sink.
+ *
+ *	mock_modes.c	the mode table: names, values, what each breaks
+ *	mock_path.c	RFC 5321 4.1.2 syntax: paths, domains, parameters
+ *	mock_reply.c	reply formatting, where the reply-* modes act
+ *	mock_session.c	the protocol: line splitting and the command table
+ *	mock_server.c	sockets, one child per connection, signals
+ *	mock_smtpd.c	main: the command line
+ *
+ *	The session never touches a socket: it is fed bytes and hands
+ *	each complete reply to a write callback, so a fuzzer or a unit
+ *	test can drive it from memory.
+ */
+#ifndef SMTPCONF_MOCK_H
+#define SMTPCONF_MOCK_H
+
+#include <stddef.h>
+
+/* Names the mock uses in its replies. */
+#define MOCK_HOSTNAME		"mock.example.org"
+#define MOCK_GREETING_TEXT	MOCK_HOSTNAME " ESMTP smtpconf-mock"
+
+/* Bounds, all in one place. */
+#define MOCK_LINE_MAX		(64 * 1024)	/* bytes of one line kept */
+#define MOCK_COMMAND_MAX	512	/* RFC 5321 4.5.3.1.4, with CRLF */
+#define MOCK_REPLY_MAX		600	/* one formatted reply line */
+#define MOCK_SIZE_LIMIT		10240000LL	/* advertised SIZE */
+#define MOCK_MAX_RCPTS		1000	/* RFC 5321 4.5.3.1.8 asks >= 100 */
+#define MOCK_LOCAL_MAX		64	/* RFC 5321 4.5.3.1.1 */
+#define MOCK_DOMAIN_MAX		255	/* RFC 5321 4.5.3.1.2 */
+#define MOCK_PATH_MAX		256	/* RFC 5321 4.5.3.1.3, with <> */
+#define MOCK_VERB_MAX		16	/* a verb named in 421-on=VERB */
+#define MOCK_VERBS_MAX		8	/* verbs one 421 mode may name */
+#define MOCK_DELAY_MAX_MS	120000	/* delay=MS */
+#define MOCK_IDLE_TIMEOUT_S	60	/* per session, between reads */
+#define MOCK_SESSION_MAX_S	600	/* whole session, whatever happens */
+#define MOCK_SESSIONS_DEFAULT	64	/* concurrent sessions */
+#define MOCK_SESSIONS_MAX	1024
+
+/*
+ * The on/off modes.  Each breaks one rule; mock_modes.c says which.
+ * Modes that take a value (delay, close-after, 421-on, 421-stay-open)
+ * live in their own fields of struct mock_modes.
+ */
+enum mock_flag {
+	MF_GREET_NONE,
+	MF_GREET_GARBAGE,
+	MF_GREET_554,
+	MF_EHLO_NOARG_OK,
+	MF_HELO_NOARG_OK,
+	MF_EHLO_NO_RESET,
+	MF_QUIT_ARG_OK,
+	MF_QUIT_STAY_OPEN,
+	MF_QUIT_SILENT_CLOSE,
+	MF_NOOP_ARG_501,
+	MF_RSET_NO_RESET,
+	MF_RSET_ARG_OK,
+	MF_UNKNOWN_502,
+	MF_UNKNOWN_CLOSE,
+	MF_VERBS_CASE_SENSITIVE,
+	MF_MAIL_SYNTAX_OK,
+	MF_PARAM_UNKNOWN_OK,
+	MF_SIZE_OVER_OK,
+	MF_RCPT_BEFORE_MAIL_OK,
+	MF_DATA_BEFORE_RCPT_OK,
+	MF_MAIL_NESTED_OK,
+	MF_RCPT_REJECT_KILLS_TX,
+	MF_LONGLINE_IGNORE,
+	MF_LONGLINE_CLOSE,
+	MF_LONGLINE_250,
+	MF_LF_TERMINATOR,
+	MF_DATA_END_BARE_LF,
+	MF_DATA_ARG_OK,
+	MF_VRFY_502,
+	MF_VRFY_500,
+	MF_HELP_500,
+	MF_TURN_500,
+	MF_REPLY_BARE_LF,
+	MF_REPLY_CODE_MISMATCH,
+	MF_REPLY_NO_SEP,
+	MF_REPLY_ENH_WRONG_CLASS,
+	MF_REPLY_ENH_MISSING,
+	MF_SHUTDOWN_SILENT,
+	MF_COUNT
+};
+
+/* A list of verbs, upper-cased; "GREETING" stands for the connection. */
+struct mock_verbs {
+	size_t n;
+	char verb[MOCK_VERBS_MAX][MOCK_VERB_MAX];
+};
+
+/* Everything the command line switched on. */
+struct mock_modes {
+	unsigned char on[MF_COUNT];
+	unsigned delay_ms;		/* delay=MS: before each reply */
+	unsigned long close_after;	/* close-after=N: 0 is off */
+	struct mock_verbs close_421;	/* 421-on=VERB */
+	struct mock_verbs stay_421;	/* 421-stay-open=VERB */
+};
+
+/* mock_modes.c */
+
+/* mock_modes_init - all modes off: the correct server */
+void mock_modes_init(struct mock_modes *m);
+/* mock_modes_parse - apply "name[=value][,name...]"; -1 with err set */
+int mock_modes_parse(struct mock_modes *m, const char *spec,
+		     char *err, size_t errlen);
+/* mock_modes_list - the table as text, one mode a line, into out */
+void mock_modes_list(char *out, size_t outlen);
+/* mock_verbs_has - 1 when verb (any case) is in the list */
+int mock_verbs_has(const struct mock_verbs *v, const char *verb, size_t len);
+
+/* mock_path.c */
+
+/* Result of parsing the argument of MAIL or RCPT. */
+enum mock_path_status {
+	MOCK_PATH_OK,
+	MOCK_PATH_SYNTAX,	/* no "FROM:"/"TO:", no brackets: 501 5.5.4 */
+	MOCK_PATH_ADDRESS,	/* bad address inside <>: 501 5.1.x */
+	MOCK_PATH_PARAM_SYNTAX	/* malformed or repeated esmtp-param */
+};
+
+/* What a MAIL or RCPT argument said. */
+struct mock_path {
+	int null_path;			/* "<>" */
+	int postmaster;			/* RCPT TO:<Postmaster> */
+	char local[MOCK_LOCAL_MAX + 1];	/* local part as sent */
+	long long size;			/* SIZE=, -1 when absent */
+	unsigned unknown;		/* parameters we do not implement */
+};
+
+/* mock_path_mail - parse "FROM:<path> [params]" (RFC 5321 4.1.1.2) */
+enum mock_path_status mock_path_mail(const char *arg, size_t len,
+				     struct mock_path *p);
+/* mock_path_rcpt - parse "TO:<path> [params]" (RFC 5321 4.1.1.3) */
+enum mock_path_status mock_path_rcpt(const char *arg, size_t len,
+				     struct mock_path *p);
+/* mock_domain_valid - 1 when s is a Domain or address-literal */
+int mock_domain_valid(const char *s, size_t len);
+
+/* mock_session.c and mock_reply.c */
+
+/* How a session ends; set by the protocol, acted on by the I/O loop. */
+enum mock_end {
+	MOCK_RUNNING,	/* keep reading */
+	MOCK_CLOSE,	/* replies sent, close now */
+	MOCK_ABORT,	/* close now, nothing more is sent */
+	MOCK_LINGER	/* send nothing more, read and discard, never close */
+};
+
+/* mock_write_fn - send one complete reply; called once per reply */
+typedef int (*mock_write_fn)(void *ctx, const char *bytes, size_t len);
+
+struct mock_session {
+	const struct mock_modes *modes;
+	mock_write_fn write;
+	void *ctx;
+	enum mock_end end;
+	int refused;		/* greet-554: 503 to all but QUIT */
+	int helo;		/* 0 none yet, 1 HELO, 2 EHLO */
+	int mail;		/* a transaction is open */
+	unsigned long nrcpt;	/* accepted recipients */
+	int in_data;		/* reading message content */
+	long long data_bytes;	/* content so far, saturating */
+	unsigned long commands;	/* command lines read */
+	unsigned long messages;	/* messages accepted, for queue ids */
+	unsigned long id;	/* session number, for queue ids */
+	/* The line being read; bytes past MOCK_LINE_MAX are counted only. */
+	char line[MOCK_LINE_MAX];
+	size_t len;
+	unsigned long long dropped;
+	int last_cr;		/* the previous byte was CR */
+};
+
+/* mock_session_start - set up and send the greeting */
+void mock_session_start(struct mock_session *s, const struct mock_modes *m,
+			unsigned long id, mock_write_fn fn, void *ctx);
+/* mock_session_feed - process bytes from the client, in order */
+void mock_session_feed(struct mock_session *s, const char *buf, size_t len);
+/* mock_session_timeout - the client was idle too long */
+void mock_session_timeout(struct mock_session *s);
+/* mock_session_shutdown - the server is going down (SIGTERM) */
+void mock_session_shutdown(struct mock_session *s);
+
+/* mock_reply - format and send one single-line reply */
+void mock_reply(struct mock_session *s, int code, const char *enh,
+		const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* mock_reply_lines - send a multiline reply built from n text lines */
+void mock_reply_lines(struct mock_session *s, int code, const char *enh,
+		      const char *const *lines, size_t n);
+/* mock_reply_raw - send text plus a line ending, with no reply code */
+void mock_reply_raw(struct mock_session *s, const char *text);
+
+/* mock_server.c */
+
+struct mock_config {
+	char listen[64];		/* loopback address */
+	unsigned port;			/* 0: the kernel picks */
+	const char *port_file;
+	const char *pid_file;
+	unsigned max_sessions;
+	unsigned idle_timeout_s;
+	int verbose;
+	struct mock_modes modes;
+};
+
+/* mock_server_run - listen, serve until SIGTERM/SIGINT; exit status */
+int mock_server_run(const struct mock_config *cfg);
+
+#endif

@@ -1,0 +1,407 @@
+/*
+ * mock_modes.c - the misbehaviour table of the mock SMTP server.
+ *
+ * One row per mode: its name, the value it takes, the rule it breaks
+ * (with the RFC section) and what the mock does instead.  Modes in
+ * the same group contradict each other and may not be combined.
+ * `mock_smtpd --list-modes` prints this table; nothing else in the
+ * mock knows mode names.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "mock.h"
+
+struct mock_mode_def;
+
+/* mode_set_fn - apply one mode; -1 with err set */
+typedef int (*mode_set_fn)(struct mock_modes *m,
+			   const struct mock_mode_def *d, const char *value,
+			   char *err, size_t errlen);
+
+struct mock_mode_def {
+	const char *name;
+	int flag;		/* enum mock_flag, or -1 for value modes */
+	mode_set_fn set;
+	const char *value;	/* name of the value ("MS"), NULL for none */
+	const char *group;	/* modes of one group exclude each other */
+	const char *breaks;	/* the rule broken */
+	const char *does;	/* what the mock does instead */
+};
+
+static int mode_set_none(struct mock_modes *, const struct mock_mode_def *,
+			 const char *, char *, size_t);
+static int mode_set_flag(struct mock_modes *, const struct mock_mode_def *,
+			 const char *, char *, size_t);
+static int mode_set_delay(struct mock_modes *, const struct mock_mode_def *,
+			  const char *, char *, size_t);
+static int mode_set_count(struct mock_modes *, const struct mock_mode_def *,
+			  const char *, char *, size_t);
+static int mode_set_verb(struct mock_modes *, const struct mock_mode_def *,
+			 const char *, char *, size_t);
+
+#define FLAG(f)	(f), mode_set_flag, NULL
+
+/*
+ * RFC 5321 4.2: "Every command MUST generate exactly one reply."
+ * RFC 5321 3.8: "An SMTP server MUST NOT intentionally close the
+ * connection under normal operational circumstances" except after
+ * QUIT/221, after a 421, or after a timeout.  Most rows below break
+ * one of these two sentences or a command's own syntax.
+ */
+static const struct mock_mode_def mode_table[] = {
+	{"correct", -1, mode_set_none, NULL, NULL,
+	 "nothing",
+	 "RFC 5321 behaviour (the default)"},
+	{"greet-none", FLAG(MF_GREET_NONE), "greet",
+	 "RFC 5321 3.1: the server greets with 220 (or 554) on connect",
+	 "never greets or replies; keeps the connection open"},
+	{"greet-garbage", FLAG(MF_GREET_GARBAGE), "greet",
+	 "RFC 5321 4.2: a reply starts with a three-digit code",
+	 "greets with \"hello there\", then behaves"},
+	{"greet-554", FLAG(MF_GREET_554), "greet",
+	 "nothing (RFC 5321 3.1 allows it)",
+	 "554 greeting, then 503 to every command but QUIT"},
+	{"ehlo-noarg-ok", FLAG(MF_EHLO_NOARG_OK), NULL,
+	 "RFC 5321 4.1.1.1: EHLO takes a domain (501 without)",
+	 "EHLO without argument gets the 250 EHLO reply"},
+	{"helo-noarg-ok", FLAG(MF_HELO_NOARG_OK), NULL,
+	 "RFC 5321 4.1.1.1: HELO takes a domain (501 without)",
+	 "HELO without argument gets 250"},
+	{"ehlo-no-reset", FLAG(MF_EHLO_NO_RESET), NULL,
+	 "RFC 5321 4.1.4: EHLO in a transaction resets it like RSET",
+	 "EHLO keeps the open transaction"},
+	{"quit-arg-ok", FLAG(MF_QUIT_ARG_OK), NULL,
+	 "RFC 5321 4.1.1.10: QUIT takes no argument (501)",
+	 "QUIT with an argument gets 221 and the close"},
+	{"quit-stay-open", FLAG(MF_QUIT_STAY_OPEN), "quit",
+	 "RFC 5321 4.1.1.10: after the 221 the server closes",
+	 "sends 221, then keeps the connection open and silent"},
+	{"quit-silent-close", FLAG(MF_QUIT_SILENT_CLOSE), "quit",
+	 "RFC 5321 4.1.1.10, 4.2: QUIT gets a 221 reply",
+	 "closes on QUIT without a reply"},
+	{"noop-arg-501", FLAG(MF_NOOP_ARG_501), NULL,
+	 "RFC 5321 4.1.1.9: NOOP parameters SHOULD be ignored",
+	 "NOOP with an argument gets 501"},
+	{"rset-no-reset", FLAG(MF_RSET_NO_RESET), NULL,
+	 "RFC 5321 4.1.1.5: RSET discards the transaction",
+	 "RSET answers 250 but keeps the transaction"},
+	{"rset-arg-ok", FLAG(MF_RSET_ARG_OK), NULL,
+	 "RFC 5321 4.1.1.5: RSET takes no argument (501)",
+	 "RSET with an argument gets 250 (and resets)"},
+	{"unknown-502", FLAG(MF_UNKNOWN_502), "unknown",
+	 "RFC 5321 4.2.4: an unrecognised command gets 500",
+	 "unknown verbs (and empty lines) get 502"},
+	{"unknown-close", FLAG(MF_UNKNOWN_CLOSE), "unknown",
+	 "RFC 5321 4.2, 3.8: every command gets a reply",
+	 "closes without a reply on an unknown verb"},
+	{"verbs-case-sensitive", FLAG(MF_VERBS_CASE_SENSITIVE), NULL,
+	 "RFC 5321 2.4: verbs are case-insensitive",
+	 "verbs not in upper case get 500"},
+	{"mail-syntax-ok", FLAG(MF_MAIL_SYNTAX_OK), NULL,
+	 "RFC 5321 4.1.1.2, 4.1.2: a malformed MAIL gets 501",
+	 "every MAIL that deserves 501 gets 250 and opens the transaction"},
+	{"param-unknown-ok", FLAG(MF_PARAM_UNKNOWN_OK), NULL,
+	 "RFC 5321 4.1.1.11: unrecognised MAIL/RCPT parameters get 555",
+	 "ignores unknown parameters (250)"},
+	{"size-over-ok", FLAG(MF_SIZE_OVER_OK), NULL,
+	 "RFC 1870 6: MAIL with SIZE= over the advertised limit gets 552",
+	 "accepts any SIZE= value"},
+	{"rcpt-before-mail-ok", FLAG(MF_RCPT_BEFORE_MAIL_OK), NULL,
+	 "RFC 5321 4.1.4, 3.3: RCPT before MAIL gets 503",
+	 "RCPT without MAIL gets 250"},
+	{"data-before-rcpt-ok", FLAG(MF_DATA_BEFORE_RCPT_OK), NULL,
+	 "RFC 5321 3.3: DATA without MAIL or recipients gets 503 (or 554)",
+	 "DATA always gets 354 (and the message 250)"},
+	{"mail-nested-ok", FLAG(MF_MAIL_NESTED_OK), NULL,
+	 "RFC 5321 4.1.4, 3.3: MAIL in an open transaction gets 503",
+	 "a second MAIL gets 250 (recipients are kept)"},
+	{"rcpt-reject-kills-tx", FLAG(MF_RCPT_REJECT_KILLS_TX), NULL,
+	 "RFC 5321 3.3: a rejected RCPT leaves the transaction open",
+	 "after a 550 RCPT the transaction is gone (next RCPT 503)"},
+	{"longline-ignore", FLAG(MF_LONGLINE_IGNORE), "longline",
+	 "RFC 5321 4.5.3.1.4, 4.2: a command line over 512 octets gets 500",
+	 "sends no reply at all to an over-long line"},
+	{"longline-close", FLAG(MF_LONGLINE_CLOSE), "longline",
+	 "RFC 5321 4.5.3.1.4, 3.8: an over-long line gets 500, no close",
+	 "closes without a reply on an over-long line"},
+	{"longline-250", FLAG(MF_LONGLINE_250), "longline",
+	 "RFC 5321 4.5.3.1.4: a command line over 512 octets gets 500",
+	 "answers an over-long line with 250"},
+	{"lf-terminator", FLAG(MF_LF_TERMINATOR), NULL,
+	 "RFC 5321 2.3.8: only CRLF ends a line",
+	 "a bare LF also ends a command line"},
+	{"data-end-bare-lf", FLAG(MF_DATA_END_BARE_LF), NULL,
+	 "RFC 5321 4.1.1.4: only CRLF.CRLF ends the data (smuggling)",
+	 "in DATA a bare LF ends a line too, so LF.LF ends the message"},
+	{"data-arg-ok", FLAG(MF_DATA_ARG_OK), NULL,
+	 "RFC 5321 4.1.1.4: DATA takes no argument (501)",
+	 "DATA with an argument gets 354"},
+	{"vrfy-502", FLAG(MF_VRFY_502), "vrfy",
+	 "RFC 5321 4.5.1, 3.5.3: VRFY must be implemented (252 suffices)",
+	 "VRFY gets 502"},
+	{"vrfy-500", FLAG(MF_VRFY_500), "vrfy",
+	 "RFC 5321 4.5.1, 4.2.4: VRFY is a known, required command",
+	 "VRFY gets 500 as if unrecognised"},
+	{"help-500", FLAG(MF_HELP_500), NULL,
+	 "RFC 5321 4.2.4: a known but unimplemented command gets 502",
+	 "HELP gets 500 as if unrecognised"},
+	{"turn-500", FLAG(MF_TURN_500), NULL,
+	 "RFC 5321 4.2.4: a known but unimplemented command gets 502",
+	 "TURN gets 500 as if unrecognised"},
+	{"reply-bare-lf", FLAG(MF_REPLY_BARE_LF), NULL,
+	 "RFC 5321 2.3.8, 4.2: reply lines end with CRLF",
+	 "every reply line ends in a bare LF"},
+	{"reply-code-mismatch", FLAG(MF_REPLY_CODE_MISMATCH), NULL,
+	 "RFC 5321 4.2.1: the lines of a reply carry one code",
+	 "lines after the first of a multiline (EHLO) reply use 251"},
+	{"reply-no-sep", FLAG(MF_REPLY_NO_SEP), NULL,
+	 "RFC 5321 4.2: the code is followed by SP or \"-\" before text",
+	 "single-line replies have no separator: \"250Ok\""},
+	{"reply-enh-wrong-class", FLAG(MF_REPLY_ENH_WRONG_CLASS), "enh",
+	 "RFC 2034 4: the enhanced code's class matches the reply's",
+	 "2xx replies carry 5.x.x, 4xx and 5xx replies carry 2.x.x"},
+	{"reply-enh-missing", FLAG(MF_REPLY_ENH_MISSING), "enh",
+	 "RFC 2034 4: 2xx/4xx/5xx replies carry an enhanced code",
+	 "advertises ENHANCEDSTATUSCODES, sends no enhanced codes"},
+	{"shutdown-silent", FLAG(MF_SHUTDOWN_SILENT), NULL,
+	 "RFC 5321 3.8: a server shutting down sends 421, then closes",
+	 "on SIGTERM open sessions close without a 421"},
+	{"delay", -1, mode_set_delay, "MS", NULL,
+	 "nothing (a slow server; for client timeouts)",
+	 "waits MS milliseconds before each reply (at most 120000)"},
+	{"close-after", -1, mode_set_count, "N", NULL,
+	 "RFC 5321 4.2, 3.8: every command gets a reply, no silent close",
+	 "reads the Nth command line, then closes without a reply"},
+	{"421-on", -1, mode_set_verb, "VERB", NULL,
+	 "nothing (RFC 5321 3.8 allows 421 and close)",
+	 "answers VERB (or GREETING) with 421 4.3.2, then closes"},
+	{"421-stay-open", -1, mode_set_verb, "VERB", NULL,
+	 "RFC 5321 3.8, 4.2.2: after 421 the server closes",
+	 "answers VERB (or GREETING) with 421 4.3.2, keeps serving"},
+	{NULL, -1, NULL, NULL, NULL, NULL, NULL}
+};
+
+/* mock_modes_init - all modes off: the correct server */
+void mock_modes_init(struct mock_modes *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+/* mode_set_none - "correct": nothing to switch on */
+static int mode_set_none(struct mock_modes *m, const struct mock_mode_def *d,
+			 const char *value, char *err, size_t errlen)
+{
+	return 0;
+}
+
+/* mode_conflict - the mode of d's group already on, or NULL */
+static const struct mock_mode_def *
+mode_conflict(const struct mock_modes *m, const struct mock_mode_def *d)
+{
+	const struct mock_mode_def *o;
+
+	if (d->group == NULL)
+		return NULL;
+	for (o = mode_table; o->name; o++)
+		if (o != d && o->group && strcmp(o->group, d->group) == 0 &&
+		    o->flag >= 0 && m->on[o->flag])
+			return o;
+	return NULL;
+}
+
+/* mode_set_flag - switch an on/off mode on, refusing contradictions */
+static int mode_set_flag(struct mock_modes *m, const struct mock_mode_def *d,
+			 const char *value, char *err, size_t errlen)
+{
+	const struct mock_mode_def *o = mode_conflict(m, d);
+
+	if (o != NULL) {
+		snprintf(err, errlen, "modes %s and %s contradict each other",
+			 o->name, d->name);
+		return -1;
+	}
+	m->on[d->flag] = 1;
+	return 0;
+}
+
+/* mode_number - parse a decimal value in [lo, hi]; -1 when it is not */
+static int mode_number(const char *value, unsigned long lo, unsigned long hi,
+		       unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (value == NULL || !isdigit((unsigned char)value[0]))
+		return -1;
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* mode_set_delay - delay=MS */
+static int mode_set_delay(struct mock_modes *m, const struct mock_mode_def *d,
+			  const char *value, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (mode_number(value, 0, MOCK_DELAY_MAX_MS, &v) < 0) {
+		snprintf(err, errlen, "%s wants milliseconds 0..%d",
+			 d->name, MOCK_DELAY_MAX_MS);
+		return -1;
+	}
+	m->delay_ms = (unsigned)v;
+	return 0;
+}
+
+/* mode_set_count - close-after=N */
+static int mode_set_count(struct mock_modes *m, const struct mock_mode_def *d,
+			  const char *value, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (mode_number(value, 1, 1000000000UL, &v) < 0) {
+		snprintf(err, errlen, "%s wants a count 1..1000000000",
+			 d->name);
+		return -1;
+	}
+	m->close_after = v;
+	return 0;
+}
+
+/* mode_set_verb - 421-on=VERB and 421-stay-open=VERB */
+static int mode_set_verb(struct mock_modes *m, const struct mock_mode_def *d,
+			 const char *value, char *err, size_t errlen)
+{
+	struct mock_verbs *v = strcmp(d->name, "421-on") == 0 ?
+	    &m->close_421 : &m->stay_421;
+	size_t len = value ? strlen(value) : 0;
+	size_t i;
+
+	if (len == 0 || len >= MOCK_VERB_MAX) {
+		snprintf(err, errlen, "%s wants a verb of 1..%d letters",
+			 d->name, MOCK_VERB_MAX - 1);
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		if (!isalpha((unsigned char)value[i])) {
+			snprintf(err, errlen, "%s: a verb is letters only",
+				 d->name);
+			return -1;
+		}
+	if (v->n >= MOCK_VERBS_MAX) {
+		snprintf(err, errlen, "%s: at most %d verbs", d->name,
+			 MOCK_VERBS_MAX);
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		v->verb[v->n][i] = (char)toupper((unsigned char)value[i]);
+	v->verb[v->n][len] = '\0';
+	v->n++;
+	return 0;
+}
+
+/* mode_find - the table row named by the first len bytes of name */
+static const struct mock_mode_def *mode_find(const char *name, size_t len)
+{
+	const struct mock_mode_def *d;
+
+	for (d = mode_table; d->name; d++)
+		if (strlen(d->name) == len && memcmp(d->name, name, len) == 0)
+			return d;
+	return NULL;
+}
+
+/* mode_apply - apply one "name[=value]" item */
+static int mode_apply(struct mock_modes *m, const char *item,
+		      char *err, size_t errlen)
+{
+	const char *eq = strchr(item, '=');
+	size_t nlen = eq ? (size_t)(eq - item) : strlen(item);
+	const struct mock_mode_def *d = mode_find(item, nlen);
+
+	if (d == NULL) {
+		snprintf(err, errlen, "unknown mode \"%.*s\" "
+			 "(see --list-modes)", (int)(nlen > 64 ? 64 : nlen),
+			 item);
+		return -1;
+	}
+	if ((d->value != NULL) != (eq != NULL)) {
+		if (d->value)
+			snprintf(err, errlen, "mode %s needs =%s", d->name,
+				 d->value);
+		else
+			snprintf(err, errlen, "mode %s takes no value",
+				 d->name);
+		return -1;
+	}
+	return d->set(m, d, eq ? eq + 1 : NULL, err, errlen);
+}
+
+/* mock_modes_parse - apply "name[=value][,name...]"; -1 with err set */
+int mock_modes_parse(struct mock_modes *m, const char *spec,
+		     char *err, size_t errlen)
+{
+	char item[128];
+	const char *p = spec;
+	const char *comma;
+	size_t len;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == 0 || len >= sizeof(item)) {
+			snprintf(err, errlen, "empty or over-long mode in "
+				 "\"%.64s\"", spec);
+			return -1;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (mode_apply(m, item, err, errlen) < 0)
+			return -1;
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+/* mock_modes_list - the table as text, one mode a line, into out */
+void mock_modes_list(char *out, size_t outlen)
+{
+	const struct mock_mode_def *d;
+	char name[40];
+	size_t used = 0;
+	int n;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	for (d = mode_table; d->name && used < outlen; d++) {
+		snprintf(name, sizeof(name), "%s%s%s", d->name,
+			 d->value ? "=" : "", d->value ? d->value : "");
+		n = snprintf(out + used, outlen - used,
+			     "%-22s %s\n%-22s breaks: %s\n", name, d->does,
+			     "", d->breaks);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* mock_verbs_has - 1 when verb (any case) is in the list */
+int mock_verbs_has(const struct mock_verbs *v, const char *verb, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (strlen(v->verb[i]) == len &&
+		    strncasecmp(v->verb[i], verb, len) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,121 @@
+/*
+ * mock_reply.c - reply formatting for the mock SMTP server.
+ *
+ * RFC 5321 4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF )
+ *	Reply-code [ SP textstring ] CRLF
+ * RFC 2034 4: with ENHANCEDSTATUSCODES the text of every 2xx, 4xx and
+ * 5xx reply other than the greeting and the replies to HELO/EHLO
+ * starts with an enhanced code whose class matches the reply code;
+ * 3xx replies carry none.  Callers pass the enhanced code or NULL.
+ *
+ * Every reply-* mode acts here and nowhere else, so the protocol code
+ * stays correct and the deformation happens on the way out.  Each
+ * reply goes to the write callback in one call.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "smtpconf/buf.h"
+#include "mock.h"
+
+/* reply_on - 1 when mode f is switched on */
+static int reply_on(const struct mock_session *s, enum mock_flag f)
+{
+	return s->modes->on[f];
+}
+
+/* reply_send - hand one whole reply to the transport, unless muted */
+static void reply_send(struct mock_session *s, const char *bytes,
+		       size_t len)
+{
+	if (s->end != MOCK_RUNNING)
+		return;
+	if (s->write(s->ctx, bytes, len) < 0)
+		s->end = MOCK_ABORT;
+}
+
+/* reply_enh - the enhanced code as sent ("" for none), into out */
+static void reply_enh(const struct mock_session *s, int code,
+		      const char *enh, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	if (enh == NULL || reply_on(s, MF_REPLY_ENH_MISSING))
+		return;
+	snprintf(out, outlen, "%s ", enh);
+	/* reply-enh-wrong-class: 2xx gets 5.x.x, 4xx and 5xx get 2.x.x. */
+	if (reply_on(s, MF_REPLY_ENH_WRONG_CLASS))
+		out[0] = code / 100 == 2 ? '5' : '2';
+}
+
+/* reply_eol - the line ending: CRLF, or LF under reply-bare-lf */
+static const char *reply_eol(const struct mock_session *s)
+{
+	return reply_on(s, MF_REPLY_BARE_LF) ? "\n" : "\r\n";
+}
+
+/* reply_line - append one reply line: code, separator, enh, text */
+static void reply_line(const struct mock_session *s, struct sc_buf *b,
+		       int code, char sep, const char *enh, const char *text)
+{
+	char ecode[32];
+
+	reply_enh(s, code, enh, ecode, sizeof(ecode));
+	if (sep == ' ' && reply_on(s, MF_REPLY_NO_SEP))
+		sc_buf_printf(b, "%03d%s%s%s", code, ecode, text,
+			      reply_eol(s));
+	else
+		sc_buf_printf(b, "%03d%c%s%s%s", code, sep, ecode, text,
+			      reply_eol(s));
+}
+
+/* reply_flush - send what b holds and release it */
+static void reply_flush(struct mock_session *s, struct sc_buf *b)
+{
+	if (!b->failed)
+		reply_send(s, sc_buf_cstr(b), b->len);
+	sc_buf_free(b);
+}
+
+/* mock_reply - format and send one single-line reply */
+void mock_reply(struct mock_session *s, int code, const char *enh,
+		const char *fmt, ...)
+{
+	char text[MOCK_REPLY_MAX];
+	struct sc_buf b;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sc_buf_init(&b, 2 * MOCK_REPLY_MAX);
+	reply_line(s, &b, code, ' ', enh, text);
+	reply_flush(s, &b);
+}
+
+/* mock_reply_lines - send a multiline reply built from n text lines */
+void mock_reply_lines(struct mock_session *s, int code, const char *enh,
+		      const char *const *lines, size_t n)
+{
+	struct sc_buf b;
+	size_t i;
+	int c;
+
+	sc_buf_init(&b, (n + 1) * 2 * MOCK_REPLY_MAX);
+	for (i = 0; i < n; i++) {
+		/* reply-code-mismatch: lines after the first say 251. */
+		c = i > 0 && reply_on(s, MF_REPLY_CODE_MISMATCH) ?
+		    code + 1 : code;
+		reply_line(s, &b, c, i + 1 < n ? '-' : ' ', enh, lines[i]);
+	}
+	reply_flush(s, &b);
+}
+
+/* mock_reply_raw - send text plus a line ending, with no reply code */
+void mock_reply_raw(struct mock_session *s, const char *text)
+{
+	struct sc_buf b;
+
+	sc_buf_init(&b, 2 * MOCK_REPLY_MAX);
+	sc_buf_printf(&b, "%s%s", text, reply_eol(s));
+	reply_flush(s, &b);
+}

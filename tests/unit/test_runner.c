@@ -1,0 +1,500 @@
+/*
+ * test_runner.c - the runner against scripted in-memory servers.
+ *
+ * Each test parses a small scenario, runs it against a server made of
+ * a rule table (command prefix -> reply bytes, optional hang-up) over
+ * the in-memory transport, and checks the verdict, the level of the
+ * broken rule, the failing line and the explanation.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include "cunit_main.h"
+#include "smtpconf/runner.h"
+
+/* A scripted server: replies chosen by the command's first characters. */
+struct rule {
+	const char *prefix;	/* matched case-sensitively at line start */
+	const char *reply;	/* bytes queued (NULL: no reply) */
+	int hangup;		/* close after the reply */
+};
+
+struct script {
+	const char *greeting;
+	const struct rule *rules;
+	int greeting_hangup;
+	int connects;		/* sessions opened */
+	size_t writes;		/* client writes seen */
+	char last_write[256];
+};
+
+/* script_line - answer one command line */
+static void script_line(struct script *sc, const char *line, size_t len,
+			struct sc_transport *t)
+{
+	const struct rule *r;
+
+	for (r = sc->rules; r->prefix != NULL; r++) {
+		size_t n = strlen(r->prefix);
+
+		if (len < n || memcmp(line, r->prefix, n) != 0)
+			continue;
+		if (r->reply)
+			sc_mem_queue(t, r->reply, strlen(r->reply));
+		if (r->hangup)
+			sc_mem_hangup(t);
+		return;
+	}
+	sc_mem_queue(t, "500 unknown\r\n", 13);
+}
+
+/* script_on_write - greeting on open, then a reply per CRLF line */
+static void script_on_write(void *ctx, const char *data, size_t len,
+			    struct sc_transport *t)
+{
+	struct script *sc = ctx;
+	size_t start = 0, i;
+
+	if (data == NULL) {
+		sc->connects++;
+		if (sc->greeting)
+			sc_mem_queue(t, sc->greeting, strlen(sc->greeting));
+		if (sc->greeting_hangup)
+			sc_mem_hangup(t);
+		return;
+	}
+	sc->writes++;
+	snprintf(sc->last_write, sizeof(sc->last_write), "%.*s",
+		 (int)(len < 255 ? len : 255), data);
+	for (i = 0; i + 1 < len; i++)
+		if (data[i] == '\r' && data[i + 1] == '\n') {
+			script_line(sc, data + start, i - start, t);
+			start = i + 2;
+		}
+}
+
+/* script_connect - the runner's connect hook: a fresh in-memory session */
+static int script_connect(void *ctx, const char *session, long long deadline,
+			  struct sc_transport *out, struct sc_error *err)
+{
+	struct sc_mem_server srv = { script_on_write, ctx };
+
+	return sc_mem_open(&srv, out, err);
+}
+
+/* refuse_connect - a server that is not there */
+static int refuse_connect(void *ctx, const char *session, long long deadline,
+			  struct sc_transport *out, struct sc_error *err)
+{
+	return sc_error_set(err, SC_ERR_CONNECT, "connection refused");
+}
+
+static const struct rule good_rules[] = {
+	{ "EHLO ", "250-mx.test\r\n250-PIPELINING\r\n250 SIZE 1000\r\n", 0 },
+	{ "MAIL FROM:", "250 ok\r\n", 0 },
+	{ "RCPT TO:", "250 ok\r\n", 0 },
+	{ "NOOP", "250 ok\r\n", 0 },
+	{ "QUIT", "221 bye\r\n", 1 },
+	{ NULL, NULL, 0 }
+};
+
+struct run {
+	struct sc_scenario s;
+	struct sc_result r;
+	struct sc_vars vars;
+	struct sc_run_options o;
+	struct sc_capabilities caps;
+};
+
+/* run_text - parse and run a scenario against the script */
+static void run_text(struct run *rn, const char *text, struct script *sc)
+{
+	struct sc_error err;
+	int rc;
+
+	memset(rn, 0, sizeof(*rn));
+	sc_vars_init(&rn->vars);
+	sc_error_clear(&err);
+	rc = sc_scenario_parse(text, strlen(text), "t.smtp", "t", &rn->vars,
+			       &rn->s, &err);
+	if (rc != SC_OK)
+		fprintf(stderr, "parse: %u:%u %s\n", err.line, err.col,
+			err.msg);
+	CU_ASSERT_FATAL(rc == SC_OK);
+	sc_run_options_init(&rn->o, &rn->vars);
+	rn->o.connect = script_connect;
+	rn->o.connect_ctx = sc;
+	rn->o.close_timeout_ms = 200;
+	rn->o.step_timeout_ms = 200;
+	CU_ASSERT(sc_run_scenario(&rn->s, &rn->o, &rn->caps, &rn->r) == SC_OK);
+}
+
+/* run_free - release a run */
+static void run_free(struct run *rn)
+{
+	sc_result_free(&rn->r);
+	sc_scenario_free(&rn->s);
+}
+
+/* reason_has - the explanation mentions a phrase */
+static int reason_has(const struct run *rn, const char *phrase)
+{
+	return rn->r.reason != NULL && strstr(rn->r.reason, phrase) != NULL;
+}
+
+#define HEADER "title: t\nrfc: 5321 4.1\nlevel: MUST\n\n"
+#define HEADER_SHOULD "title: t\nrfc: 5321 4.1\nlevel: SHOULD\n\n"
+
+static void test_pass(void)
+{
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: EHLO ${client}\nS: 250\n"
+		 "C: QUIT\nS: 221 closed\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_PASS);
+	CU_ASSERT_EQUAL(sc.connects, 1);
+	/* connect event, greeting, EHLO, reply, QUIT, 221, close event */
+	CU_ASSERT_EQUAL(rn.r.ntx, 7);
+	CU_ASSERT_EQUAL(rn.r.tx[2].kind, SC_TX_SEND);
+	CU_ASSERT_STRING_EQUAL(rn.r.tx[2].bytes,
+			       "EHLO smtpconf.example.org\r\n");
+	CU_ASSERT_STRING_EQUAL(rn.r.tx[3].bytes,
+			       "250-mx.test\r\n250-PIPELINING\r\n"
+			       "250 SIZE 1000\r\n");
+	run_free(&rn);
+}
+
+static void test_mismatch_names_both_codes(void)
+{
+	static const struct rule rules[] = {
+		{ "XYZZY", "502 not implemented\r\n", 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER_SHOULD "S: 220\nC: XYZZY\nS: 500  # why not\n",
+		 &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_SHOULD);
+	CU_ASSERT_EQUAL(rn.r.fail_line, 7);
+	CU_ASSERT(reason_has(&rn, "XYZZY"));
+	CU_ASSERT(reason_has(&rn, "why not"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rn.r.expected);
+	CU_ASSERT(strstr(rn.r.expected, "500 (Syntax error, command "
+			 "unrecognized)") != NULL);
+	CU_ASSERT(strstr(rn.r.observed, "502 Command not implemented") !=
+		  NULL);
+	CU_ASSERT(rn.r.tx[rn.r.ntx - 1].failed);
+	run_free(&rn);
+}
+
+static void test_alternatives_classes_negation(void)
+{
+	static const struct rule rules[] = {
+		{ "VRFY", "252 cannot verify\r\n", 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 2xx\nC: VRFY a\nS: 250|252\nC: VRFY b\n"
+		 "S: !5xx\nC: VRFY c\nS: 25x /verify/\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_PASS);
+	run_free(&rn);
+	run_text(&rn, HEADER "S: 220\nC: VRFY a\nS: !252\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT(strstr(rn.r.expected, "anything but 252") != NULL);
+	run_free(&rn);
+	run_text(&rn, HEADER "S: 220\nC: VRFY a\nS: 252 /accepted/\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	run_free(&rn);
+}
+
+static void test_no_reply_is_a_must_failure(void)
+{
+	static const struct rule rules[] = {
+		{ "NOOP", NULL, 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
+	CU_ASSERT(reason_has(&rn, "Every command MUST generate exactly one"));
+	CU_ASSERT_STRING_EQUAL(rn.r.observed, "no reply");
+	run_free(&rn);
+}
+
+static void test_close_without_reply(void)
+{
+	static const struct rule rules[] = {
+		{ "NOOP", NULL, 1 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
+	CU_ASSERT(reason_has(&rn, "without a 421 or 221"));
+	run_free(&rn);
+}
+
+static void test_partial_reply_then_close(void)
+{
+	static const struct rule rules[] = {
+		{ "NOOP", "250-half", 1 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: NOOP\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT(reason_has(&rn, "partial reply"));
+	CU_ASSERT(strstr(rn.r.tx[rn.r.ntx - 2].bytes, "250-half") != NULL);
+	run_free(&rn);
+}
+
+static void test_421_then_close(void)
+{
+	static const struct rule rules[] = {
+		{ "NOOP", "421 4.3.2 shutting down\r\n", 1 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\nC: NOOP\n"
+		 "S: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_SHOULD);
+	CU_ASSERT(reason_has(&rn, "closed the service (421)"));
+	CU_ASSERT_EQUAL(rn.r.fail_line, 7);
+	run_free(&rn);
+	/* Where the scenario expects it, 421 and the close are a pass. */
+	run_text(&rn, HEADER "S: 220\nC: NOOP\nS: 421 closed\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_PASS);
+	run_free(&rn);
+}
+
+static void test_421_but_stays_open(void)
+{
+	static const struct rule rules[] = {
+		{ "NOOP", "421 going away\r\n", 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
+	CU_ASSERT(reason_has(&rn, "did not close"));
+	run_free(&rn);
+}
+
+static void test_then_closed(void)
+{
+	static const struct rule stay[] = {
+		{ "QUIT", "221 bye\r\n", 0 },
+		{ NULL, NULL, 0 }
+	};
+	static const struct rule extra[] = {
+		{ "QUIT", "221 bye\r\n250 more\r\n", 1 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", stay, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: QUIT\nS: 221 closed\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT(reason_has(&rn, "did not close the connection after its "
+			     "221 reply"));
+	run_free(&rn);
+	sc.rules = extra;
+	run_text(&rn, HEADER "S: 220\nC: QUIT\nS: 221\nclosed\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT(reason_has(&rn, "more data"));
+	run_free(&rn);
+}
+
+static void test_reply_syntax_is_always_checked(void)
+{
+	static const struct rule rules[] = {
+		{ "NOOP", "250 ok\n", 0 },
+		{ "RSET", "250-a\r\n251 b\r\n", 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
+	CU_ASSERT(reason_has(&rn, "reply syntax"));
+	run_free(&rn);
+	run_text(&rn, HEADER_SHOULD "S: 220\nC: RSET\nS: 2xx\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
+	run_free(&rn);
+}
+
+static void test_batch_is_one_write(void)
+{
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nbatch\nC: MAIL FROM:<a@b.example>\n"
+		 "C: RCPT TO:<c@d.example>\nC: NOOP\nend\nS: 250\nS: 250\n"
+		 "S: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_PASS);
+	CU_ASSERT_EQUAL(sc.writes, 1);
+	CU_ASSERT_STRING_EQUAL(sc.last_write, "MAIL FROM:<a@b.example>\r\n"
+			       "RCPT TO:<c@d.example>\r\nNOOP\r\n");
+	run_free(&rn);
+}
+
+static void test_sessions(void)
+{
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nsession two\nS: 220\nC: NOOP\nS: 250\n"
+		 "session main\nC: NOOP\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_PASS);
+	CU_ASSERT_EQUAL(sc.connects, 2);
+	CU_ASSERT_STRING_EQUAL(rn.r.tx[rn.r.ntx - 1].session, "main");
+	run_free(&rn);
+}
+
+static void test_unreachable_is_an_error(void)
+{
+	struct run rn;
+	struct sc_error err;
+
+	memset(&rn, 0, sizeof(rn));
+	sc_vars_init(&rn.vars);
+	CU_ASSERT_FATAL(sc_scenario_parse(HEADER "S: 220\n", strlen(HEADER) +
+					  7, "t.smtp", "t", &rn.vars, &rn.s,
+					  &err) == SC_OK);
+	sc_run_options_init(&rn.o, &rn.vars);
+	rn.o.connect = refuse_connect;
+	sc_run_scenario(&rn.s, &rn.o, &rn.caps, &rn.r);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_ERROR);
+	CU_ASSERT(rn.r.unreachable);
+	CU_ASSERT(reason_has(&rn, "connection refused"));
+	run_free(&rn);
+}
+
+static void test_when_conditions_skip(void)
+{
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, "title: t\nrfc: 1870 4\nlevel: MUST\nwhen: SIZE > 0\n\n"
+		 "S: 220\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_SKIP);
+	CU_ASSERT_EQUAL(sc.connects, 0);
+	run_free(&rn);
+}
+
+static void test_ehlo_variable_needs_capability(void)
+{
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: MAIL FROM:<a@b.example> "
+		 "SIZE=${ehlo.SIZE + 1}\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_ERROR);
+	CU_ASSERT(reason_has(&rn, "SIZE"));
+	run_free(&rn);
+}
+
+static void test_unsupported_control_step(void)
+{
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nshutdown\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_ERROR);
+	CU_ASSERT(reason_has(&rn, "not supported"));
+	run_free(&rn);
+}
+
+static void test_interrupted(void)
+{
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	static volatile sig_atomic_t flag = 1;
+	struct sc_error err;
+	struct run rn;
+	const char *text = HEADER "S: 220\n";
+
+	memset(&rn, 0, sizeof(rn));
+	sc_vars_init(&rn.vars);
+	CU_ASSERT_FATAL(sc_scenario_parse(text, strlen(text), "t.smtp", "t",
+					  &rn.vars, &rn.s, &err) == SC_OK);
+	sc_run_options_init(&rn.o, &rn.vars);
+	rn.o.connect = script_connect;
+	rn.o.connect_ctx = &sc;
+	rn.o.interrupted = &flag;
+	sc_run_scenario(&rn.s, &rn.o, &rn.caps, &rn.r);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_NOTRUN);
+	run_free(&rn);
+}
+
+static void test_hostile_flood_is_bounded(void)
+{
+	static char flood[SC_REPLY_MAX_BYTES + 4096];
+	static struct rule rules[] = {
+		{ "NOOP", NULL, 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+	size_t i;
+
+	for (i = 0; i + 6 < sizeof(flood); i += 6)
+		memcpy(flood + i, "250-x\n", 6);
+	flood[i] = '\0';
+	rules[0].reply = flood;
+	run_text(&rn, HEADER "S: 220\nC: NOOP\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT(rn.r.tx_bytes <= SC_TRANSCRIPT_MAX_BYTES);
+	run_free(&rn);
+}
+
+/* test_register - add this file's suites */
+int test_register(void)
+{
+	static const struct test_case cases[] = {
+		{ "pass", test_pass },
+		{ "mismatch names both codes", test_mismatch_names_both_codes },
+		{ "alternatives, classes, negation, text",
+		  test_alternatives_classes_negation },
+		{ "no reply is a MUST failure", test_no_reply_is_a_must_failure },
+		{ "close without reply", test_close_without_reply },
+		{ "partial reply then close", test_partial_reply_then_close },
+		{ "421 then close", test_421_then_close },
+		{ "421 but stays open", test_421_but_stays_open },
+		{ "then closed", test_then_closed },
+		{ "reply syntax always checked",
+		  test_reply_syntax_is_always_checked },
+		{ "batch is one write", test_batch_is_one_write },
+		{ "sessions", test_sessions },
+		{ "unreachable is an error", test_unreachable_is_an_error },
+		{ "when conditions skip", test_when_conditions_skip },
+		{ "ehlo variable needs capability",
+		  test_ehlo_variable_needs_capability },
+		{ "unsupported control step", test_unsupported_control_step },
+		{ "interrupted", test_interrupted },
+		{ "hostile flood is bounded", test_hostile_flood_is_bounded },
+		{ NULL, NULL }
+	};
+
+	return test_add_suite("runner", cases);
+}
