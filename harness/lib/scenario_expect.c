@@ -217,20 +217,63 @@ static void rx_bracket(const char **s)
 		(*s)++;
 }
 
+/* rx_is_dup - does s start a repetition operator? */
+static int rx_is_dup(const char *s)
+{
+	return *s == '*' || *s == '+' || *s == '?' ||
+	       (*s == '{' && ((s[1] >= '0' && s[1] <= '9') || s[1] == ','));
+}
+
+/* rx_dup - apply the repetition operator at *s to the last atom of f */
+static void rx_dup(struct rx_frame *f, const char **s)
+{
+	unsigned long k;
+
+	if (**s == '{') {
+		k = rx_bound(s);
+		f->sum = sat_add(f->sum, sat_mul(f->last, k));
+		f->last = sat_mul(f->last, k);
+		return;
+	}
+	if (**s == '+') {
+		/* regcomp() turns "a+" into "aa*": another copy. */
+		f->sum = sat_add(f->sum, f->last);
+		f->last = sat_mul(f->last, 2);
+	} else {
+		/* '*' and '?' put one node around the last atom. */
+		f->sum = sat_add(f->sum, 1);
+		f->last = sat_add(f->last, 1);
+	}
+	(*s)++;
+}
+
+/* RX_ADJACENT - regex_cost(): two repetition operators in a row */
+#define RX_ADJACENT	((unsigned long)-1)
+
 /*
  * regex_cost - about how many nodes regcomp() builds: it unrolls each
  * {n,m} into copies and each '+' into one more, so nested bounds
  * multiply ("((a{255}){255}){255}" is 16 million nodes and minutes of
- * work from a 20-byte line; "a++++...+" doubles with every '+').
+ * work from a 20-byte line).  Operators in a row ("a*+++") cost worse
+ * still; POSIX leaves them undefined, so they are refused outright.
  */
 static unsigned long regex_cost(const char *s)
 {
 	struct rx_frame st[SC_SCENARIO_REGEX_MAX + 2];
 	size_t top = 0;
-	unsigned long k, inner;
+	unsigned long inner;
+	int dup = 0;
 
 	memset(&st[0], 0, sizeof(st[0]));
 	while (*s) {
+		if (rx_is_dup(s)) {
+			if (dup)
+				return RX_ADJACENT;
+			rx_dup(&st[top], &s);
+			dup = 1;
+			continue;
+		}
+		dup = 0;
 		if (*s == '(' && top + 1 < sizeof(st) / sizeof(st[0])) {
 			memset(&st[++top], 0, sizeof(st[0]));
 			s++;
@@ -238,21 +281,6 @@ static unsigned long regex_cost(const char *s)
 			inner = sat_add(st[top--].sum, 1);
 			st[top].last = inner;
 			st[top].sum = sat_add(st[top].sum, inner);
-			s++;
-		} else if (*s == '{') {
-			k = rx_bound(&s);
-			st[top].sum = sat_add(st[top].sum,
-					      sat_mul(st[top].last, k));
-			st[top].last = sat_mul(st[top].last, k);
-		} else if (*s == '+') {
-			/* regcomp() turns "a+" into "aa*": another copy. */
-			st[top].sum = sat_add(st[top].sum, st[top].last);
-			st[top].last = sat_mul(st[top].last, 2);
-			s++;
-		} else if (*s == '*' || *s == '?') {
-			/* One node around the last atom, which it keeps. */
-			st[top].sum = sat_add(st[top].sum, 1);
-			st[top].last = sat_add(st[top].last, 1);
 			s++;
 		} else if (*s == '[') {
 			rx_bracket(&s);
@@ -274,12 +302,18 @@ static unsigned long regex_cost(const char *s)
 static int regex_compile(struct sc_parser *p, size_t off, const char *re)
 {
 	char why[256], show[128];
+	unsigned long cost;
 	regex_t rx;
 	int rc;
 
 	sp_show(re, strlen(re), show, sizeof(show));
-	if (regex_cost(re) > SC_SCENARIO_REGEX_COST_MAX)
-		return sp_error(p, off, "bad regex '%s': its {n,m} "
+	cost = regex_cost(re);
+	if (cost == RX_ADJACENT)
+		return sp_error(p, off, "bad regex '%s': a repetition "
+				"operator right after another ('a**', 'a+?') "
+				"is undefined in POSIX; use a group", show);
+	if (cost > SC_SCENARIO_REGEX_COST_MAX)
+		return sp_error(p, off, "bad regex '%s': its {n,m} and + "
 				"repetitions expand to over %d copies",
 				show, SC_SCENARIO_REGEX_COST_MAX);
 	rc = regcomp(&rx, re, REG_EXTENDED | REG_ICASE | REG_NOSUB);

@@ -380,7 +380,7 @@ static int cond_tail(struct sc_parser *p, struct sc_cond *c, size_t *off,
 /* cond_term - one term: KEYWORD, !KEYWORD, KEYWORD has P, KEYWORD OP N */
 static int cond_term(struct sc_parser *p, size_t *off, size_t end)
 {
-	struct sc_cond *c;
+	struct sc_cond *c = NULL;
 	size_t a = *off, b = sp_token_end(p, a);
 	int rc, neg = p->line[a] == '!';
 

@@ -596,7 +596,13 @@ static void test_expect_errors(void)
 	ERR(HDR "S: 250 /((a{255}){255}){255}/\n", 4, 8, "expand to over");
 	ERR(HDR "S: 250 /(((a{255}){255}){255}/\n", 4, 8, "expand to over");
 	/* Each '+' is one more copy of what it follows: 2^10 here. */
-	ERR(HDR "S: 250 /a*++++++++++/\n", 4, 8, "expand to over");
+	ERR(HDR "S: 250 /((((((((((a+)+)+)+)+)+)+)+)+)+)+/\n", 4, 8,
+	    "expand to over");
+	/* POSIX 9.4.6: adjacent duplication symbols are undefined. */
+	ERR(HDR "S: 250 /a**/\n", 4, 8, "right after another");
+	ERR(HDR "S: 250 /a+?/\n", 4, 8, "right after another");
+	ERR(HDR "S: 250 /a{2}*/\n", 4, 8, "right after another");
+	ERR(HDR "S: 250 /x*++++++++++/\n", 4, 8, "right after another");
 	ERR(HDR "S: 250 /ok/closed\n", 4, 12, "put a blank after the /regex/");
 	ERR(HDR "S: 250 closed 2.0.0\n", 4, 15, "unexpected '2.0.0'");
 	ERR(HDR "S: 250 /a/ 2.0.0\n", 4, 12, "unexpected '2.0.0'");
