@@ -18,7 +18,9 @@
 # runs once per session (bench/swaks-sessions.sh).
 #
 # Environment: BENCH_SESSIONS (200), BENCH_RUNS (5), BENCH_SWAKS_SESSION_RUNS
-# (2: swaks pays ~0.1 s of Perl start-up per session), BENCH_RESULTS
+# (0: swaks is not timed on the session-only dialogue, where its ~0.2 s of
+# Perl start-up per session would add minutes and tell nothing the
+# transaction group does not; 2 times it twice), BENCH_RESULTS
 # (bench/results), SMTPCONF (a built binary), BENCH_TARGET=HOST:PORT (time
 # a server that is already running instead of starting Postfix) with
 # BENCH_POSTFIX_CONFIG=DIR (its config directory, to wait for its queue).
@@ -29,7 +31,7 @@ dialogue=$bench/dialogue
 results=${BENCH_RESULTS:-$bench/results}
 sessions=${BENCH_SESSIONS:-200}
 runs=${BENCH_RUNS:-5}
-swaks_session_runs=${BENCH_SWAKS_SESSION_RUNS:-2}
+swaks_session_runs=${BENCH_SWAKS_SESSION_RUNS:-0}
 build=${SMTPCONF_BUILD_ROOT:-$top/build}/bench
 smtpconf=${SMTPCONF:-$build/smtpconf}
 started=$SECONDS
@@ -268,33 +270,64 @@ time_groups() {
 	hf session --warmup 1 --runs "$runs" \
 		-n "smtpconf" "$sc $(q "$work/session") --target $target \
 --client bench.example.org -q"
-	hf session-swaks --warmup 0 --runs "$swaks_session_runs" \
-		-n "swaks" "$sw session"
+	if [ "$swaks_session_runs" -gt 0 ]; then
+		hf session-swaks --warmup 0 --runs "$swaks_session_runs" \
+			-n "swaks" "$sw session"
+	fi
 	# A MUST failure of Postfix would exit 1: time the run regardless.
 	hf suite --warmup 1 --runs "$runs" --ignore-failure \
 		-n "smtpconf run scenarios" "$sc $(q "$top/scenarios") \
 --target $target -q"
 }
 
+# postfix_ticks - CPU time (clock ticks) used so far by the Postfix we
+# started: its master and the master's children (smtpd, cleanup, qmgr,
+# discard...), alive or already reaped (cutime, cstime); "" if unknown
+postfix_ticks() {
+	local master stat rest f total=0
+
+	[ -n "$instance" ] && read -r master 2>/dev/null <"$instance/pid" ||
+		return 0
+	for stat in /proc/[0-9]*/stat; do
+		read -r rest 2>/dev/null <"$stat" || continue
+		# Fields after the command name: state ppid ... utime(12)
+		# stime(13) cutime(14) cstime(15).
+		read -r -a f <<<"${rest##*) }"
+		if [ "${stat//[^0-9]/}" = "$master" ] ||
+			[ "${f[1]}" = "$master" ]; then
+			total=$((total + f[11] + f[12] + f[13] + f[14]))
+		fi
+	done
+	echo "$total"
+}
+
 # rusage NAME COMMAND... - one more run under /usr/bin/time: wall, user,
-# sys and peak RSS, appended to results/rusage.tsv
+# sys and peak RSS, and the CPU Postfix spent on it until its queue was
+# empty again, appended to results/rusage.tsv
 rusage() {
-	local name=$1
+	local name=$1 before after server=-
 
 	shift
 	[ -z "${queue:-}" ] || "$bench/wait-idle.sh" "$queue"
+	before=$(postfix_ticks)
 	/usr/bin/time -f '%e\t%U\t%S\t%M' -o "$work/time.out" "$@" \
 		>/dev/null 2>&1 || true
-	printf '%s\t%s\n' "$name" "$(tail -1 "$work/time.out")" \
-		>>"$results/rusage.tsv"
+	[ -z "${queue:-}" ] || "$bench/wait-idle.sh" "$queue"
+	after=$(postfix_ticks)
+	if [ -n "$before" ] && [ -n "$after" ]; then
+		server=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { printf "%.2f", t / hz }')
+	fi
+	printf '%s\t%s\t%s\n' "$name" "$(tail -1 "$work/time.out")" \
+		"$server" >>"$results/rusage.tsv"
 }
 
 # measure_rusage - peak RSS and CPU of each client, and perf stat of
 # smtpconf where the kernel lets perf count
 measure_rusage() {
 	say "peak RSS and CPU (/usr/bin/time)"
-	printf 'command\twall (s)\tuser (s)\tsys (s)\tpeak RSS (KiB)\n' \
-		>"$results/rusage.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' command 'wall (s)' 'user (s)' \
+		'sys (s)' 'peak RSS (KiB)' 'Postfix CPU (s)' >"$results/rusage.tsv"
 	rusage "smtpconf (EHLO), $sessions transactions" "$smtpconf" run \
 		"$work/transaction" --target "$target" \
 		--client bench.example.org -q
@@ -339,9 +372,9 @@ describe_machine() {
 				2>/dev/null || echo '?')"
 		done
 		echo "compiler: $(cc --version | head -1)"
-		echo "smtpconf: $("$smtpconf" --version 2>/dev/null ||
-			echo '?') ($(git -C "$top" describe --always --dirty \
-			2>/dev/null || echo 'no commit yet'), Release build)"
+		echo "build: $("$smtpconf" --version 2>/dev/null ||
+			echo 'smtpconf ?') ($(git -C "$top" describe --always \
+			--dirty 2>/dev/null || echo 'no commit yet'), Release)"
 		echo "sessions per run: $sessions; runs: $runs"
 		echo "load average before: $load_before"
 		echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -360,6 +393,10 @@ main() {
 	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 	work=$(mktemp -d "${TMPDIR:-/tmp}/smtpconf-bench.XXXXXX")
 	mkdir -p "$results"
+	# Only this run's files: a group it skips leaves no stale numbers.
+	rm -f "$results"/{transaction,session,session-swaks,suite}.{json,md} \
+		"$results"/{summary.md,rusage.tsv,machine.txt} \
+		"$results/perf-stat-smtpconf.txt"
 	check_message "$dialogue/transaction.smtp"
 	check_message "$dialogue/transaction-helo.smtp"
 	check_same_work

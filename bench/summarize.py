@@ -126,8 +126,8 @@ def rusage(out, results):
     with open(path) as f:
         lines = [l.rstrip("\n").split("\t") for l in f if l.strip()]
     out.append("### One run each under /usr/bin/time\n")
-    out.append("| command | wall (s) | user (s) | sys (s) | peak RSS (KiB) |")
-    out.append("|---|---:|---:|---:|---:|")
+    out.append("| %s |" % " | ".join(lines[0]))
+    out.append("|---|" + "---:|" * (len(lines[0]) - 1))
     for cols in lines[1:]:
         out.append("| %s |" % " | ".join(cols))
     out.append("")

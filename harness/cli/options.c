@@ -157,6 +157,8 @@ static int append_suite(struct sc_suite *out, struct sc_suite *one)
 	struct sc_scenario *items;
 	size_t i, j;
 
+	if (one->count == 0)
+		return 0;
 	for (i = 0; i < one->count; i++)
 		for (j = 0; j < out->count; j++)
 			if (strcmp(one->items[i].id, out->items[j].id) == 0) {

@@ -61,8 +61,8 @@ static const struct directive directives[] = {
 /* NAME_START - where the directive's name began, for error columns */
 #define NAME_START(d, off) ((off) - strlen((d)->name))
 
-/* sp_note - the "# comment" that starts at off, stored trimmed or NULL */
-static int sp_note(struct sc_parser *p, size_t off, char **note)
+/* note_take - the "# comment" at off, stored trimmed (NULL when empty) */
+static int note_take(struct sc_parser *p, size_t off, char **note)
 {
 	size_t end = p->len;
 
@@ -78,10 +78,10 @@ static int sp_note(struct sc_parser *p, size_t off, char **note)
 }
 
 /*
- * sp_tail - the rest of a line from off must be blank or a comment; a
+ * line_tail - the rest of a line from off must be blank or a comment; a
  * '#' counts as one only after a blank, as on S: and R: lines.
  */
-static int sp_tail(struct sc_parser *p, size_t off, const char *after,
+static int line_tail(struct sc_parser *p, size_t off, const char *after,
 		   char **note)
 {
 	char show[128];
@@ -92,7 +92,7 @@ static int sp_tail(struct sc_parser *p, size_t off, const char *after,
 		return SC_OK;
 	if (p->line[off] == '#' && off > 0 &&
 	    sp_is_space((unsigned char)p->line[off - 1]))
-		return sp_note(p, off, note);
+		return note_take(p, off, note);
 	end = sp_token_end(p, off);
 	return sp_error(p, off, "unexpected '%s' after %s",
 			sp_show(p->line + off, end - off, show,
@@ -198,7 +198,7 @@ static int do_batch(struct sc_parser *p, const struct directive *d,
 	p->batch_line = p->lineno;
 	p->batch_col = (unsigned)(NAME_START(d, off)) + 1;
 	p->batch_nlines = 0;
-	return sp_tail(p, off, "'batch'", &p->batch_note);
+	return line_tail(p, off, "'batch'", &p->batch_note);
 }
 
 /* do_end - "end": the open batch becomes one SC_STEP_SEND */
@@ -211,7 +211,7 @@ static int do_end(struct sc_parser *p, const struct directive *d,
 	if (!p->in_batch)
 		return sp_error(p, NAME_START(d, off),
 				"'end' without 'batch'");
-	rc = sp_tail(p, off, "'end'", &p->batch_note);
+	rc = line_tail(p, off, "'end'", &p->batch_note);
 	if (rc == SC_OK && p->batch_nlines == 0)
 		rc = sp_error(p, NAME_START(d, off), "empty batch (opened on "
 			      "line %u): put C: or R: lines between batch "
@@ -243,7 +243,7 @@ static int do_bare(struct sc_parser *p, const struct directive *d,
 	if (rc != SC_OK)
 		return rc;
 	snprintf(after, sizeof(after), "'%s'", d->name);
-	return sp_tail(p, off, after, &st->note);
+	return line_tail(p, off, after, &st->note);
 }
 
 /* session_name_valid - [a-z0-9_-]{1,31} */
@@ -301,7 +301,7 @@ static int do_session(struct sc_parser *p, const struct directive *d,
 	st->session[b - a] = '\0';
 	rc = session_count(p, st->session, a);
 	if (rc == SC_OK)
-		rc = sp_tail(p, b, "the session name", &st->note);
+		rc = line_tail(p, b, "the session name", &st->note);
 	return rc;
 }
 
@@ -323,7 +323,7 @@ static int do_duration(struct sc_parser *p, const struct directive *d,
 	if (rc != SC_OK)
 		return rc;
 	st->ms = ms;
-	return sp_tail(p, b, "the duration", &st->note);
+	return line_tail(p, b, "the duration", &st->note);
 }
 
 /* directive_find - the table row spelt line[off..end), or NULL */

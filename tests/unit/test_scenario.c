@@ -300,7 +300,8 @@ static void test_c_lines(void)
 	CU_ASSERT_TRUE(SENDS(&s.steps[0].send, "NOOP\r\n"));
 	CU_ASSERT_TRUE(SENDS(&s.steps[1].send, " two\r\n"));
 	CU_ASSERT_TRUE(SENDS(&s.steps[2].send,
-			     "MAIL FROM:<a#b@example.org> # not a comment\r\n"));
+			     "MAIL FROM:<a#b@example.org> "
+			     "# not a comment\r\n"));
 	CU_ASSERT_PTR_NULL(s.steps[2].note);
 	CU_ASSERT_TRUE(SENDS(&s.steps[3].send, "cost $5 and $ and $\r\n"));
 	CU_ASSERT_TRUE(SENDS(&s.steps[4].send, "indented\r\n"));
@@ -574,7 +575,8 @@ static void test_expect_errors(void)
 	ERR(HDR "S: !\n", 4, 5, "empty reply code pattern");
 	ERR(HDR "S: !!250\n", 4, 5, "bad reply code pattern '!250'");
 	ERR(HDR "S: 200|201|202|203|204|205|206|207|208|209|210|211|212|"
-	    "213|214|215|216\n", 4, 68, "more than 16 reply code alternatives");
+	    "213|214|215|216\n", 4, 68,
+	    "more than 16 reply code alternatives");
 	ERR(HDR "S: 550 6.0.0\n", 4, 8,
 	    "bad enhanced code pattern '6.0.0': class must be 2, 4, 5 or x");
 	ERR(HDR "S: 550 5.1234.0\n", 4, 8, "subject must be x or 1 to 3");
@@ -896,6 +898,56 @@ static void test_corpus(void)
 	CU_ASSERT_TRUE(ok >= 4);
 }
 
+/* read_doc - docs/scenario-format.md, from the tests/ or top directory */
+static char *read_doc(size_t *len)
+{
+	static const char *const where[] = {
+		"../docs/scenario-format.md", "docs/scenario-format.md",
+	};
+	struct sc_buf b;
+	char chunk[4096];
+	size_t i, n;
+	FILE *f = NULL;
+
+	for (i = 0; f == NULL && i < sizeof(where) / sizeof(where[0]); i++)
+		f = fopen(where[i], "r");
+	if (f == NULL)
+		return NULL;
+	sc_buf_init(&b, 0);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		sc_buf_append(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return sc_buf_steal(&b);
+}
+
+/* test_doc_example - the reference's complete example parses as told */
+static void test_doc_example(void)
+{
+	struct sc_scenario s;
+	struct sc_error e;
+	size_t len;
+	char *doc = read_doc(&len), *a, *b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	a = strstr(doc, "```\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	a += 4;
+	b = strstr(a, "```");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL_FATAL(sc_scenario_parse(a, (size_t)(b - a), "doc",
+						"doc", vars_ready(), &s, &e),
+			      SC_OK);
+	CU_ASSERT_EQUAL(s.level, SC_LEVEL_SHOULD);
+	CU_ASSERT_EQUAL(s.nconds, 3);
+	CU_ASSERT_EQUAL_FATAL(s.nsteps, 17);
+	CU_ASSERT_EQUAL(s.steps[3].kind, SC_STEP_SEND);
+	CU_ASSERT_EQUAL(s.steps[3].nlines_sent, 3);
+	CU_ASSERT_STRING_EQUAL(s.steps[4].expect.text_regex, "ok|sender");
+	sc_scenario_free(&s);
+	free(doc);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -923,6 +975,7 @@ int test_register(void)
 		{ "mutations", test_mutations },
 		{ "random", test_random },
 		{ "corpus", test_corpus },
+		{ "reference example", test_doc_example },
 		{ NULL, NULL }
 	};
 

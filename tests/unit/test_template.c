@@ -79,7 +79,8 @@ static void test_expand_vars(void)
 			       "EHLO smtpconf.example.org\r\n");
 	CU_ASSERT_EQUAL(expand(&s, 1, &caps, &out, &e), SC_OK);
 	CU_ASSERT_STRING_EQUAL(sc_buf_cstr(&out),
-			       "MAIL FROM:<smtpconf@example.org> SIZE=1001\r\n");
+			       "MAIL FROM:<smtpconf@example.org> "
+			       "SIZE=1001\r\n");
 	/* The first parameter only: AUTH's mechanisms are a list. */
 	CU_ASSERT_EQUAL(expand(&s, 2, &caps, &out, &e), SC_OK);
 	CU_ASSERT_STRING_EQUAL(sc_buf_cstr(&out), "999 PLAIN 42-9\r\n");
@@ -254,8 +255,9 @@ static void test_expect_format(void)
 		CU_ASSERT_EQUAL(again.steps[0].expect.then_closed,
 				s.steps[0].expect.then_closed);
 		if (s.steps[0].expect.text_regex)
-			CU_ASSERT_STRING_EQUAL(again.steps[0].expect.text_regex,
-					       s.steps[0].expect.text_regex);
+			CU_ASSERT_STRING_EQUAL(
+				again.steps[0].expect.text_regex,
+				s.steps[0].expect.text_regex);
 		sc_scenario_free(&again);
 		sc_scenario_free(&s);
 	}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/integration/postfix_smoke.sh - self-test of ci/mta/postfix.sh.
+# tests/integration/mta_postfix_script.sh - self-test of ci/mta/postfix.sh.
 #
 # Starts a private Postfix on a free port in a temporary directory,
 # holds one SMTP dialogue with bash's /dev/tcp (EHLO, MAIL, RCPT
