@@ -304,3 +304,25 @@ void sc_escape_html(struct sc_buf *out, const char *s, size_t n)
 {
 	markup_escape(out, s, n, html_entities);
 }
+
+/* sc_escape_redisplay - display already-displayable text again; see escape.h */
+void sc_escape_redisplay(struct sc_buf *out, const char *s, size_t n,
+			 size_t clip)
+{
+	size_t shown = (clip && n > clip) ? clip : n;
+	size_t i = 0, seg;
+	const char *bs;
+
+	while (i < shown) {
+		bs = memchr(s + i, '\\', shown - i);
+		seg = bs ? (size_t)(bs - (s + i)) : shown - i;
+		sc_escape_display(out, s + i, seg, 0);
+		i += seg;
+		if (bs != NULL) {
+			sc_buf_putc(out, '\\');
+			i++;
+		}
+	}
+	if (shown < n)
+		sc_buf_printf(out, "...[%zu more bytes]", n - shown);
+}

@@ -141,33 +141,6 @@ static void jw_display(struct jw *w, const char *key, const char *bytes,
 	sc_buf_free(&d);
 }
 
-/*
- * safe_display - like sc_escape_display, but a backslash stays as it
- * is.  The runner stores observed and reason already display-escaped
- * (result.h: "escaped-safe"); escaping them again would double every
- * backslash, while raw text must still lose its control bytes.
- * Applying this to display output changes nothing, so both are safe.
- */
-static void safe_display(struct sc_buf *out, const char *s, size_t clip)
-{
-	size_t n = strlen(s), shown = (clip && n > clip) ? clip : n;
-	size_t i = 0, seg;
-	const char *bs;
-
-	while (i < shown) {
-		bs = memchr(s + i, '\\', shown - i);
-		seg = bs ? (size_t)(bs - (s + i)) : shown - i;
-		sc_escape_display(out, s + i, seg, 0);
-		i += seg;
-		if (bs != NULL) {
-			sc_buf_putc(out, '\\');
-			i++;
-		}
-	}
-	if (shown < n)
-		sc_buf_printf(out, "...[%zu more bytes]", n - shown);
-}
-
 /* jw_safe - escaped-safe server text (observed, reason); NULL is null */
 static void jw_safe(struct jw *w, const char *key, const char *s)
 {
@@ -178,7 +151,7 @@ static void jw_safe(struct jw *w, const char *key, const char *s)
 		return;
 	}
 	sc_buf_init(&d, 0);
-	safe_display(&d, s, JSON_TEXT_CLIP);
+	sc_escape_redisplay(&d, s, strlen(s), JSON_TEXT_CLIP);
 	jw_rawstr(w, key, sc_buf_cstr(&d), d.len);
 	w->out->failed |= d.failed;
 	sc_buf_free(&d);

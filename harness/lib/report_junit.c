@@ -43,33 +43,6 @@ static const char *const tx_prefixes[] = {
 };
 #define NTX_KINDS (sizeof(tx_prefixes) / sizeof(tx_prefixes[0]))
 
-/*
- * safe_display - like sc_escape_display, but a backslash stays as it
- * is: observed and reason arrive already display-escaped (result.h),
- * and escaping them again would double every backslash.  Raw text
- * still loses its control bytes and invalid UTF-8.
- */
-static void safe_display(struct sc_buf *out, const char *s, size_t n,
-			 size_t clip)
-{
-	size_t shown = (clip && n > clip) ? clip : n;
-	size_t i = 0, seg;
-	const char *bs;
-
-	while (i < shown) {
-		bs = memchr(s + i, '\\', shown - i);
-		seg = bs ? (size_t)(bs - (s + i)) : shown - i;
-		sc_escape_display(out, s + i, seg, 0);
-		i += seg;
-		if (bs != NULL) {
-			sc_buf_putc(out, '\\');
-			i++;
-		}
-	}
-	if (shown < n)
-		sc_buf_printf(out, "...[%zu more bytes]", n - shown);
-}
-
 /* put_xml_str - XML-escape a trusted C string (NULL is "") */
 static void put_xml_str(struct sc_buf *out, const char *s)
 {
@@ -92,7 +65,7 @@ static void put_attr_safe(struct sc_buf *out, const char *name,
 	struct sc_buf d;
 
 	sc_buf_init(&d, 0);
-	safe_display(&d, s ? s : "", s ? n : 0, clip);
+	sc_escape_redisplay(&d, s ? s : "", s ? n : 0, clip);
 	sc_buf_printf(out, " %s=\"", name);
 	sc_escape_xml(out, d.data ? d.data : "", d.len);
 	sc_buf_putc(out, '"');
@@ -204,7 +177,7 @@ static void put_text_line(struct sc_buf *out, const char *label,
 
 	sc_buf_init(&d, 0);
 	sc_buf_puts(&d, label);
-	safe_display(&d, s, n, clip);
+	sc_escape_redisplay(&d, s, n, clip);
 	sc_escape_xml(out, d.data ? d.data : "", d.len);
 	sc_buf_putc(out, '\n');
 	out->failed |= d.failed;

@@ -19,14 +19,8 @@
 #include "smtpconf/escape.h"
 #include "smtpconf/scenario.h"
 
-/* Bounds of a waiver file; a waiver file is written by hand, so a
- * larger one is a mistake (or not a waiver file at all). */
-#ifndef SC_WAIVER_LINE_MAX
-#define SC_WAIVER_LINE_MAX	4096
-#endif
-#ifndef SC_WAIVER_FILE_MAX
-#define SC_WAIVER_FILE_MAX	(1024 * 1024)
-#endif
+#include "smtpconf/limits.h"
+
 /* Bytes of a pattern quoted in an error message. */
 #define WAIVER_QUOTE_CLIP	80
 

@@ -21,13 +21,21 @@
  */
 void sc_escape_display(struct sc_buf *out, const char *bytes, size_t n,
 		       size_t clip);
+/*
+ * sc_escape_redisplay - like sc_escape_display, but a backslash stays as
+ * it is: for text the runner already made displayable (a result's
+ * observed and reason), which escaping again would double, while raw
+ * control bytes and invalid UTF-8 in it are still neutralised.
+ */
+void sc_escape_redisplay(struct sc_buf *out, const char *s, size_t n,
+			 size_t clip);
 /* sc_escape_json - append as the inside of a JSON string (invalid UTF-8 -> U+FFFD) */
 void sc_escape_json(struct sc_buf *out, const char *s, size_t n);
 /* sc_escape_xml - append as XML 1.0 text/attribute (chars illegal in XML are replaced) */
 void sc_escape_xml(struct sc_buf *out, const char *s, size_t n);
 /* sc_escape_html - append as HTML text/attribute */
 void sc_escape_html(struct sc_buf *out, const char *s, size_t n);
-/* sc_utf8_valid_prefix - length of the longest valid UTF-8 sequence at s (0 if invalid) */
+/* sc_utf8_seq_len - length of the valid UTF-8 sequence starting at s (0 if invalid) */
 size_t sc_utf8_seq_len(const unsigned char *s, size_t n);
 
 #endif

@@ -45,6 +45,11 @@
 #define SC_VAR_NAME_MAX		64
 #define SC_VAR_VALUE_MAX	4096
 
+/* Waiver files: one waiver a line; a larger file is a mistake (or not
+ * a waiver file at all). */
+#define SC_WAIVER_LINE_MAX	4096
+#define SC_WAIVER_FILE_MAX	(1024 * 1024)
+
 /* Transcripts kept per scenario result (the rest is summarised). */
 #define SC_TRANSCRIPT_MAX_ENTRIES	1024
 #define SC_TRANSCRIPT_ENTRY_KEEP	4096	/* bytes kept of one send/reply */
