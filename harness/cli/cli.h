@@ -37,6 +37,7 @@ int cli_parse_duration(const char *s, unsigned *ms);
 int cli_parse_levels(const char *s, unsigned *mask);
 int cli_selection_option(struct selection *sel, const char *opt,
 			 const char *val);
+int cli_var_option(struct sc_vars *vars, const char *opt, const char *val);
 int cli_selected(const struct selection *sel, const struct sc_scenario *s);
 const char *cli_default_suite(void);
 int cli_load_suites(char **paths, size_t npaths, const struct sc_vars *vars,

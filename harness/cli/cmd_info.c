@@ -6,37 +6,50 @@
 #include "smtpconf/codes.h"
 #include "cli.h"
 
-/* parse_paths_and_selection - PATH... plus --only/--tag/--level */
-static int parse_paths_and_selection(int argc, char **argv, const char *cmd,
-				     char **paths, size_t *npaths,
-				     struct selection *sel)
+/*
+ * load_selected - PATH... plus selection and variable options, then load
+ * every suite.  EXIT_USAGE on a bad option or any file with an error
+ * (all errors printed), else EXIT_PASS with *suite and *sel filled.
+ */
+static int load_selected(int argc, char **argv, const char *cmd,
+			 struct selection *sel, struct sc_suite *suite)
 {
+	struct sc_vars vars;
+	char *paths[256];
+	size_t npaths = 0;
 	const char *val;
 	char opt[32];
 	int i, rc;
 
+	memset(sel, 0, sizeof(*sel));
+	memset(suite, 0, sizeof(*suite));
+	sc_vars_init(&vars);
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] != '-') {
-			if (*npaths >= 256)
-				return -1;
-			paths[(*npaths)++] = argv[i];
+			if (npaths >= sizeof(paths) / sizeof(paths[0]))
+				return EXIT_USAGE;
+			paths[npaths++] = argv[i];
 			continue;
 		}
 		snprintf(opt, sizeof(opt), "%.*s",
 			 (int)strcspn(argv[i], "="), argv[i]);
 		val = cli_option_value(argc, argv, &i, cmd);
 		if (val == NULL)
-			return -1;
+			return EXIT_USAGE;
 		rc = cli_selection_option(sel, opt, val);
+		if (rc == 0)
+			rc = cli_var_option(&vars, opt, val);
 		if (rc <= 0) {
 			cli_usage_error(cmd, rc == 0 ? "unknown option '%s'"
 					: "bad value for %s", opt);
-			return -1;
+			return EXIT_USAGE;
 		}
 	}
-	if (*npaths == 0)
-		paths[(*npaths)++] = (char *)cli_default_suite();
-	return 0;
+	if (npaths == 0)
+		paths[npaths++] = (char *)cli_default_suite();
+	if (cli_load_suites(paths, npaths, &vars, suite) < 0)
+		return EXIT_USAGE;
+	return EXIT_PASS;
 }
 
 /* print_tags - "a,b,c" */
@@ -53,18 +66,10 @@ int cmd_list(int argc, char **argv)
 {
 	struct selection sel;
 	struct sc_suite suite;
-	struct sc_vars vars;
-	char *paths[256];
-	size_t npaths = 0, i, shown = 0;
-	int rc;
+	size_t i, shown = 0;
+	int rc = load_selected(argc, argv, "list", &sel, &suite);
 
-	memset(&sel, 0, sizeof(sel));
-	sc_vars_init(&vars);
-	if (parse_paths_and_selection(argc, argv, "list", paths, &npaths,
-				      &sel) < 0)
-		return EXIT_USAGE;
-	rc = cli_load_suites(paths, npaths, &vars, &suite);
-	for (i = 0; rc == 0 && i < suite.count; i++) {
+	for (i = 0; rc == EXIT_PASS && i < suite.count; i++) {
 		const struct sc_scenario *s = &suite.items[i];
 
 		if (!cli_selected(&sel, s))
@@ -75,10 +80,10 @@ int cmd_list(int argc, char **argv)
 		printf("\n    %s\n", s->title);
 		shown++;
 	}
-	if (rc == 0)
+	if (rc == EXIT_PASS)
 		printf("%zu scenarios\n", shown);
 	sc_suite_free(&suite);
-	return rc == 0 ? EXIT_PASS : EXIT_USAGE;
+	return rc;
 }
 
 /* cmd_lint - parse every file; print every error as file:line:col */
@@ -86,21 +91,12 @@ int cmd_lint(int argc, char **argv)
 {
 	struct selection sel;
 	struct sc_suite suite;
-	struct sc_vars vars;
-	char *paths[256];
-	size_t npaths = 0;
-	int rc;
+	int rc = load_selected(argc, argv, "lint", &sel, &suite);
 
-	memset(&sel, 0, sizeof(sel));
-	sc_vars_init(&vars);
-	if (parse_paths_and_selection(argc, argv, "lint", paths, &npaths,
-				      &sel) < 0)
-		return EXIT_USAGE;
-	rc = cli_load_suites(paths, npaths, &vars, &suite);
-	if (rc == 0)
+	if (rc == EXIT_PASS)
 		printf("%zu scenarios, no errors\n", suite.count);
 	sc_suite_free(&suite);
-	return rc == 0 ? EXIT_PASS : EXIT_USAGE;
+	return rc;
 }
 
 /* explain_basic - a three-digit code */

@@ -80,40 +80,6 @@ static void run_usage(FILE *out)
 "      3 server unreachable, 130 interrupted\n");
 }
 
-/* Variable shortcuts: option -> variable name. */
-static const struct var_option {
-	const char *opt;
-	const char *var;
-} var_options[] = {
-	{ "--client", "client" },
-	{ "--mail-from", "mail_from" },
-	{ "--rcpt", "rcpt" },
-	{ "--domain", "domain" },
-	{ NULL, NULL }
-};
-
-/* set_var_option - --var NAME=VALUE or a shortcut */
-static int set_var_option(struct run_config *cfg, const char *opt,
-			  const char *val)
-{
-	const struct var_option *vo;
-	char name[SC_VAR_NAME_MAX];
-	const char *eq;
-
-	for (vo = var_options; vo->opt != NULL; vo++)
-		if (strcmp(opt, vo->opt) == 0)
-			return sc_vars_set(&cfg->vars, vo->var, val) == SC_OK ?
-			       1 : -1;
-	if (strcmp(opt, "--var") != 0)
-		return 0;
-	eq = strchr(val, '=');
-	if (eq == NULL || (size_t)(eq - val) >= sizeof(name))
-		return -1;
-	memcpy(name, val, (size_t)(eq - val));
-	name[eq - val] = '\0';
-	return sc_vars_set(&cfg->vars, name, eq + 1) == SC_OK ? 1 : -1;
-}
-
 /* set_timeout_option - the three duration options */
 static int set_timeout_option(struct run_config *cfg, const char *opt,
 			      const char *val)
@@ -194,7 +160,7 @@ static int apply_option(struct run_config *cfg, int argc, char **argv, int *i)
 		return -1;
 	rc = cli_selection_option(&cfg->sel, opt, val);
 	if (rc == 0)
-		rc = set_var_option(cfg, opt, val);
+		rc = cli_var_option(&cfg->vars, opt, val);
 	if (rc == 0)
 		rc = set_timeout_option(cfg, opt, val);
 	if (rc == 0)

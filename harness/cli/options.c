@@ -110,6 +110,39 @@ int cli_selection_option(struct selection *sel, const char *opt,
 	return 0;
 }
 
+/* Variable shortcuts: option -> variable name. */
+static const struct var_option {
+	const char *opt;
+	const char *var;
+} var_options[] = {
+	{ "--client", "client" },
+	{ "--mail-from", "mail_from" },
+	{ "--rcpt", "rcpt" },
+	{ "--domain", "domain" },
+	{ NULL, NULL }
+};
+
+/* cli_var_option - --var NAME=VALUE or a shortcut: 1 taken, 0 not ours, -1 bad */
+int cli_var_option(struct sc_vars *vars, const char *opt, const char *val)
+{
+	const struct var_option *vo;
+	char name[SC_VAR_NAME_MAX];
+	const char *eq;
+
+	for (vo = var_options; vo->opt != NULL; vo++)
+		if (strcmp(opt, vo->opt) == 0)
+			return sc_vars_set(vars, vo->var, val) == SC_OK ?
+			       1 : -1;
+	if (strcmp(opt, "--var") != 0)
+		return 0;
+	eq = strchr(val, '=');
+	if (eq == NULL || (size_t)(eq - val) >= sizeof(name))
+		return -1;
+	memcpy(name, val, (size_t)(eq - val));
+	name[eq - val] = '\0';
+	return sc_vars_set(vars, name, eq + 1) == SC_OK ? 1 : -1;
+}
+
 /* has_tag - does the scenario carry this tag? */
 static int has_tag(const struct sc_scenario *s, const char *tag)
 {
