@@ -41,6 +41,9 @@
 #define MOCK_PATH_MAX		256	/* RFC 5321 4.5.3.1.3, with <> */
 #define MOCK_VERB_MAX		16	/* a verb named in 421-on=VERB */
 #define MOCK_VERBS_MAX		8	/* verbs one 421 mode may name */
+#define MOCK_OVERRIDES_MAX	16	/* reply=VERB:CODE options */
+#define MOCK_LINE_LIMIT_MIN	16	/* line-limit=N, CRLF included */
+#define MOCK_LINE_LIMIT_MAX	100000
 #define MOCK_DELAY_MAX_MS	120000	/* delay=MS */
 #define MOCK_IDLE_TIMEOUT_S	60	/* per session, between reads */
 #define MOCK_SESSION_MAX_S	600	/* whole session, whatever happens */
@@ -49,8 +52,8 @@
 
 /*
  * The on/off modes.  Each breaks one rule; mock_modes.c says which.
- * Modes that take a value (delay, close-after, 421-on, 421-stay-open)
- * live in their own fields of struct mock_modes.
+ * Modes that take a value (delay, close-after, 421-on, 421-stay-open,
+ * reply, line-limit) live in their own fields of struct mock_modes.
  */
 enum mock_flag {
 	MF_GREET_NONE,
@@ -100,6 +103,12 @@ struct mock_verbs {
 	char verb[MOCK_VERBS_MAX][MOCK_VERB_MAX];
 };
 
+/* reply=VERB:CODE: the code that replaces the normal answer to VERB. */
+struct mock_override {
+	char verb[MOCK_VERB_MAX];	/* upper-cased; or "GREETING" */
+	int code;			/* 200..599 */
+};
+
 /* Everything the command line switched on. */
 struct mock_modes {
 	unsigned char on[MF_COUNT];
@@ -107,6 +116,9 @@ struct mock_modes {
 	unsigned long close_after;	/* close-after=N: 0 is off */
 	struct mock_verbs close_421;	/* 421-on=VERB */
 	struct mock_verbs stay_421;	/* 421-stay-open=VERB */
+	size_t noverride;		/* reply=VERB:CODE */
+	struct mock_override override[MOCK_OVERRIDES_MAX];
+	unsigned line_limit;		/* line-limit=N, CRLF included */
 };
 
 /* mock_modes.c */
@@ -120,6 +132,9 @@ int mock_modes_parse(struct mock_modes *m, const char *spec,
 void mock_modes_list(char *out, size_t outlen);
 /* mock_verbs_has - 1 when verb (any case) is in the list */
 int mock_verbs_has(const struct mock_verbs *v, const char *verb, size_t len);
+/* mock_modes_override - reply=VERB:CODE's code for verb (any case), or 0 */
+int mock_modes_override(const struct mock_modes *m, const char *verb,
+			size_t len);
 
 /* mock_path.c */
 
@@ -202,6 +217,9 @@ void mock_reply_lines(struct mock_session *s, int code, const char *enh,
 		      const char *const *lines, size_t n);
 /* mock_reply_raw - send text plus a line ending, with no reply code */
 void mock_reply_raw(struct mock_session *s, const char *text);
+/* mock_reply_override - reply=VERB:CODE for this verb; 1 when it answered */
+int mock_reply_override(struct mock_session *s, const char *verb,
+			size_t len);
 
 /* mock_server.c */
 

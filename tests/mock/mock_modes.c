@@ -42,6 +42,10 @@ static int mode_set_count(struct mock_modes *, const struct mock_mode_def *,
 			  const char *, char *, size_t);
 static int mode_set_verb(struct mock_modes *, const struct mock_mode_def *,
 			 const char *, char *, size_t);
+static int mode_set_reply(struct mock_modes *, const struct mock_mode_def *,
+			  const char *, char *, size_t);
+static int mode_set_limit(struct mock_modes *, const struct mock_mode_def *,
+			  const char *, char *, size_t);
 
 #define FLAG(f)	(f), mode_set_flag, NULL
 
@@ -182,6 +186,12 @@ static const struct mock_mode_def mode_table[] = {
 	{"421-stay-open", -1, mode_set_verb, "VERB", NULL,
 	 "RFC 5321 3.8, 4.2.2: after 421 the server closes",
 	 "answers VERB (or GREETING) with 421 4.3.2, keeps serving"},
+	{"reply", -1, mode_set_reply, "VERB:CODE", NULL,
+	 "RFC 5321 4.3.2: the reply codes each command may get",
+	 "answers VERB (or GREETING) with CODE (200..599), state unchanged"},
+	{"line-limit", -1, mode_set_limit, "N", NULL,
+	 "RFC 5321 4.5.3.1.4 (if N < 512): 512-octet lines are accepted",
+	 "a command line over N octets (16..100000, CRLF in) gets 500"},
 	{NULL, -1, NULL, NULL, NULL, NULL, NULL}
 };
 
@@ -189,6 +199,7 @@ static const struct mock_mode_def mode_table[] = {
 void mock_modes_init(struct mock_modes *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->line_limit = MOCK_COMMAND_MAX;
 }
 
 /* mode_set_none - "correct": nothing to switch on */
@@ -275,13 +286,27 @@ static int mode_set_count(struct mock_modes *m, const struct mock_mode_def *d,
 	return 0;
 }
 
-/* mode_set_verb - 421-on=VERB and 421-stay-open=VERB */
-static int mode_set_verb(struct mock_modes *m, const struct mock_mode_def *d,
-			 const char *value, char *err, size_t errlen)
+/* mode_set_limit - line-limit=N */
+static int mode_set_limit(struct mock_modes *m, const struct mock_mode_def *d,
+			  const char *value, char *err, size_t errlen)
 {
-	struct mock_verbs *v = strcmp(d->name, "421-on") == 0 ?
-	    &m->close_421 : &m->stay_421;
-	size_t len = value ? strlen(value) : 0;
+	unsigned long v;
+
+	if (mode_number(value, MOCK_LINE_LIMIT_MIN, MOCK_LINE_LIMIT_MAX,
+			&v) < 0) {
+		snprintf(err, errlen, "%s wants octets %d..%d", d->name,
+			 MOCK_LINE_LIMIT_MIN, MOCK_LINE_LIMIT_MAX);
+		return -1;
+	}
+	m->line_limit = (unsigned)v;
+	return 0;
+}
+
+/* mode_verb - copy the first len bytes of value, upper-cased, to out */
+static int mode_verb(const struct mock_mode_def *d, const char *value,
+		     size_t len, char out[MOCK_VERB_MAX], char *err,
+		     size_t errlen)
+{
 	size_t i;
 
 	if (len == 0 || len >= MOCK_VERB_MAX) {
@@ -289,21 +314,67 @@ static int mode_set_verb(struct mock_modes *m, const struct mock_mode_def *d,
 			 d->name, MOCK_VERB_MAX - 1);
 		return -1;
 	}
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		if (!isalpha((unsigned char)value[i])) {
 			snprintf(err, errlen, "%s: a verb is letters only",
 				 d->name);
 			return -1;
 		}
+		out[i] = (char)toupper((unsigned char)value[i]);
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+/* mode_set_verb - 421-on=VERB and 421-stay-open=VERB */
+static int mode_set_verb(struct mock_modes *m, const struct mock_mode_def *d,
+			 const char *value, char *err, size_t errlen)
+{
+	struct mock_verbs *v = strcmp(d->name, "421-on") == 0 ?
+	    &m->close_421 : &m->stay_421;
+
 	if (v->n >= MOCK_VERBS_MAX) {
 		snprintf(err, errlen, "%s: at most %d verbs", d->name,
 			 MOCK_VERBS_MAX);
 		return -1;
 	}
-	for (i = 0; i < len; i++)
-		v->verb[v->n][i] = (char)toupper((unsigned char)value[i]);
-	v->verb[v->n][len] = '\0';
+	if (mode_verb(d, value, value ? strlen(value) : 0, v->verb[v->n],
+		      err, errlen) < 0)
+		return -1;
 	v->n++;
+	return 0;
+}
+
+/* mode_set_reply - reply=VERB:CODE, one override per verb */
+static int mode_set_reply(struct mock_modes *m, const struct mock_mode_def *d,
+			  const char *value, char *err, size_t errlen)
+{
+	const char *colon = value ? strchr(value, ':') : NULL;
+	struct mock_override *o;
+	unsigned long code;
+
+	if (colon == NULL || strlen(colon + 1) != 3 ||
+	    mode_number(colon + 1, 200, 599, &code) < 0) {
+		snprintf(err, errlen, "%s wants VERB:CODE, CODE 200..599",
+			 d->name);
+		return -1;
+	}
+	if (m->noverride >= MOCK_OVERRIDES_MAX) {
+		snprintf(err, errlen, "%s: at most %d overrides", d->name,
+			 MOCK_OVERRIDES_MAX);
+		return -1;
+	}
+	o = &m->override[m->noverride];
+	if (mode_verb(d, value, (size_t)(colon - value), o->verb,
+		      err, errlen) < 0)
+		return -1;
+	if (mock_modes_override(m, o->verb, strlen(o->verb)) != 0) {
+		snprintf(err, errlen, "%s: two codes for %s", d->name,
+			 o->verb);
+		return -1;
+	}
+	o->code = (int)code;
+	m->noverride++;
 	return 0;
 }
 
@@ -403,5 +474,18 @@ int mock_verbs_has(const struct mock_verbs *v, const char *verb, size_t len)
 		if (strlen(v->verb[i]) == len &&
 		    strncasecmp(v->verb[i], verb, len) == 0)
 			return 1;
+	return 0;
+}
+
+/* mock_modes_override - reply=VERB:CODE's code for verb (any case), or 0 */
+int mock_modes_override(const struct mock_modes *m, const char *verb,
+			size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < m->noverride; i++)
+		if (strlen(m->override[i].verb) == len &&
+		    strncasecmp(m->override[i].verb, verb, len) == 0)
+			return m->override[i].code;
 	return 0;
 }

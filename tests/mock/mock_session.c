@@ -413,6 +413,9 @@ static void cmd_line(struct mock_session *s, const char *line, size_t len)
 	}
 	if (cmd_421(s, line, vlen, "4.3.2"))
 		return;
+	/* reply=VERB:CODE answers in place of the command; no state moves. */
+	if (mock_reply_override(s, line, vlen))
+		return;
 	c = cmd_find(s, line, vlen);
 	/* RFC 5321 3.1: after a 554 greeting, 503 to all but QUIT. */
 	if (s->refused && !(c && strcmp(c->verb, "QUIT") == 0)) {
@@ -438,8 +441,8 @@ static void session_command(struct mock_session *s, const char *line,
 		s->end = MOCK_ABORT;
 		return;
 	}
-	/* RFC 5321 4.5.3.1.4: 512 octets including the CRLF. */
-	if (total + 2 > MOCK_COMMAND_MAX) {
+	/* RFC 5321 4.5.3.1.4: 512 octets including the CRLF (line-limit). */
+	if (total + 2 > s->modes->line_limit) {
 		longline_cmd(s);
 		return;
 	}
@@ -538,7 +541,8 @@ void mock_session_start(struct mock_session *s, const struct mock_modes *m,
 		return;
 	}
 	/* RFC 2034 4: the greeting carries no enhanced code. */
-	if (cmd_421(s, "GREETING", 8, NULL))
+	if (cmd_421(s, "GREETING", 8, NULL) ||
+	    mock_reply_override(s, "GREETING", 8))
 		return;
 	/* RFC 5321 3.1: 220, or 554 and then 503 to all but QUIT. */
 	if (mode(s, MF_GREET_GARBAGE)) {
