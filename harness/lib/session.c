@@ -53,6 +53,9 @@ static long fill_input(struct session *s, long long deadline_ms,
 	n = (long)s->t.ops->read(&s->t, s->inbuf + s->inlen,
 				 sizeof(s->inbuf) - s->inlen, deadline_ms,
 				 err);
+	/* A reset is a close too: what arrived before it still counts. */
+	if (n < 0 && err->status == SC_ERR_EOF)
+		n = 0;
 	if (n == 0)
 		s->state = SESSION_PEER_CLOSED;
 	if (n > 0)
@@ -98,7 +101,6 @@ enum wait_outcome session_read_reply(struct session *s, long long deadline_ms,
 		}
 		if (n < 0)
 			return err->status == SC_ERR_TIMEOUT ? WAIT_TIMEOUT
-			       : err->status == SC_ERR_EOF ? WAIT_EOF
 			       : WAIT_ERROR;
 	}
 }
