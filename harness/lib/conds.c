@@ -10,7 +10,6 @@
  * case sensitive".
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "scenario_int.h"
 

@@ -5,9 +5,17 @@
 smtpconf=$1 mock=$2 scenarios=$3
 scratch_dir
 
-# Every reply is delayed, so the run is still going when we interrupt.
+# A suite of its own, so the timing does not depend on the built-in
+# one: ten short scenarios of three replies each, every reply delayed
+# 400 ms, so one scenario takes about 1.2 s and the run is still going
+# when we interrupt it after 3 s.
+mkdir -p "$SCRATCH/suite"
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	printf 'title: t%s\nrfc: 5321 4.1.1.9\nlevel: MUST\n\nS: 220\nC: NOOP\nS: 250\nC: QUIT\nS: 221 closed\n' \
+		"$i" >"$SCRATCH/suite/s$i.smtp"
+done
 start_mock "$mock" delay=400
-"$smtpconf" run "$scenarios" --target "127.0.0.1:$MOCK_PORT" --no-color \
+"$smtpconf" run "$SCRATCH/suite" --target "127.0.0.1:$MOCK_PORT" --no-color \
 	--json "$SCRATCH/r.json" --junit "$SCRATCH/r.xml" \
 	>"$SCRATCH/out" 2>"$SCRATCH/err" &
 pid=$!
