@@ -14,20 +14,7 @@
 #include "smtpconf/scenario.h"
 #include "smtpconf/buf.h"
 
-/*
- * Bounds of the scenario language that the public limits.h does not
- * carry yet.  They keep a hostile or fuzzed file from costing more
- * than a few megabytes or a slow regcomp().
- */
-#ifndef SC_SCENARIO_LINE_MAX
-#define SC_SCENARIO_LINE_MAX	(64 * 1024)	/* bytes of a line, no EOL */
-#endif
-#define SC_SCENARIO_MAX_CONDS	64	/* when: terms, all lines together */
-#define SC_SCENARIO_MAX_TAGS	64
-#define SC_SCENARIO_TAG_MAX	64	/* bytes per tag */
-#define SC_SCENARIO_REGEX_MAX	1024	/* bytes of one /regex/ */
-#define SC_SCENARIO_REGEX_COST_MAX	1000	/* {n,m} and + copies */
-#define SC_DURATION_MAX_MS	(60u * 60u * 1000u)	/* one hour */
+/* The bounds of the scenario language live in smtpconf/limits.h. */
 
 /* Header keys, indexes into sc_parser.key_line. */
 enum sp_key {

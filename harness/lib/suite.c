@@ -18,8 +18,6 @@
 #include <unistd.h>
 #include "scenario_int.h"
 
-#define SUITE_MAX_FILES		100000
-#define SUITE_MAX_DEPTH		64	/* directory levels below the root */
 #define SUITE_MARKER		".smtpconf-suite"
 #define SUITE_MARKER_LEVELS	16	/* ancestors searched for the marker */
 #define SCENARIO_EXT		".smtp"
@@ -35,7 +33,7 @@ struct walk {
 	struct suite_file *files;
 	size_t n;
 	size_t cap;
-	int full;		/* SUITE_MAX_FILES reached */
+	int full;		/* SC_SUITE_MAX_FILES reached */
 	struct sc_suite *suite;
 };
 
@@ -101,12 +99,12 @@ static int walk_add(struct walk *w, const char *path, const char *rel)
 	struct sc_error e;
 	struct suite_file *f;
 
-	if (w->n >= SUITE_MAX_FILES) {
+	if (w->n >= SC_SUITE_MAX_FILES) {
 		if (!w->full) {
 			w->full = 1;
 			sc_error_at(&e, SC_ERR_LIMIT, path, 0, 0, "more than "
 				    "%d scenario files; the rest are ignored",
-				    SUITE_MAX_FILES);
+				    SC_SUITE_MAX_FILES);
 			return suite_error(w->suite, &e);
 		}
 		return SC_OK;
@@ -146,7 +144,7 @@ static int walk_entry(struct walk *w, const char *path, const char *rel,
 	if (lstat(path, &st) != 0)
 		return suite_io_error(w->suite, path, "cannot stat");
 	if (S_ISDIR(st.st_mode)) {
-		if (depth + 1 > SUITE_MAX_DEPTH) {
+		if (depth + 1 > SC_SUITE_MAX_DEPTH) {
 			errno = ELOOP;
 			return suite_io_error(w->suite, path, "too deep");
 		}

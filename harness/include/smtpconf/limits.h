@@ -50,6 +50,17 @@
 #define SC_WAIVER_LINE_MAX	4096
 #define SC_WAIVER_FILE_MAX	(1024 * 1024)
 
+/* Scenario files: lines, conditions, tags, regexes, durations, walks. */
+#define SC_SCENARIO_LINE_MAX	(64 * 1024)	/* bytes of a line, no EOL */
+#define SC_SCENARIO_MAX_CONDS	64	/* when: terms, all lines together */
+#define SC_SCENARIO_MAX_TAGS	64
+#define SC_SCENARIO_TAG_MAX	64	/* bytes per tag */
+#define SC_SCENARIO_REGEX_MAX	1024	/* bytes of one /regex/ */
+#define SC_SCENARIO_REGEX_COST_MAX	1000	/* {n,m} and + copies */
+#define SC_DURATION_MAX_MS	(60u * 60u * 1000u)	/* one hour */
+#define SC_SUITE_MAX_FILES		100000
+#define SC_SUITE_MAX_DEPTH		64	/* directory levels below the root */
+
 /* Transcripts kept per scenario result (the rest is summarised). */
 #define SC_TRANSCRIPT_MAX_ENTRIES	1024
 #define SC_TRANSCRIPT_ENTRY_KEEP	4096	/* bytes kept of one send/reply */
