@@ -44,6 +44,10 @@
 #define MOCK_OVERRIDES_MAX	16	/* reply=VERB:CODE options */
 #define MOCK_LINE_LIMIT_MIN	16	/* line-limit=N, CRLF included */
 #define MOCK_LINE_LIMIT_MAX	100000
+#define MOCK_TEXT_LIMIT_MIN	16	/* text-line-limit=N, CRLF included */
+#define MOCK_TEXT_LIMIT_MAX	100000
+#define MOCK_KEYWORD_MAX	32	/* advertise=KEYWORD, with the NUL */
+#define MOCK_ADVERTISE_MAX	8	/* advertise=KEYWORD options */
 #define MOCK_DELAY_MAX_MS	120000	/* delay=MS */
 #define MOCK_IDLE_TIMEOUT_S	60	/* per session, between reads */
 #define MOCK_SESSION_MAX_S	600	/* whole session, whatever happens */
@@ -53,7 +57,8 @@
 /*
  * The on/off modes.  Each breaks one rule; mock_modes.c says which.
  * Modes that take a value (delay, close-after, 421-on, 421-stay-open,
- * reply, line-limit) live in their own fields of struct mock_modes.
+ * reply, line-limit, text-line-limit, advertise) live in their own
+ * fields of struct mock_modes.
  */
 enum mock_flag {
 	MF_GREET_NONE,
@@ -84,8 +89,15 @@ enum mock_flag {
 	MF_LF_TERMINATOR,
 	MF_DATA_END_BARE_LF,
 	MF_DATA_ARG_OK,
+	MF_DATA_DOTDOT_ENDS,
+	MF_DATA_DOT_PREFIX_ENDS,
+	MF_DATA_EMPTY_CONTINUES,
+	MF_DATA_EMPTY_REJECT,
+	MF_DATA_DOUBLE_REPLY,
+	MF_DATA_KEEPS_TX,
 	MF_VRFY_502,
 	MF_VRFY_500,
+	MF_VRFY_RESETS,
 	MF_HELP_500,
 	MF_TURN_500,
 	MF_REPLY_BARE_LF,
@@ -119,6 +131,9 @@ struct mock_modes {
 	size_t noverride;		/* reply=VERB:CODE */
 	struct mock_override override[MOCK_OVERRIDES_MAX];
 	unsigned line_limit;		/* line-limit=N, CRLF included */
+	unsigned text_limit;		/* text-line-limit=N: 0 is off */
+	size_t nadvertise;		/* advertise=KEYWORD */
+	char advertise[MOCK_ADVERTISE_MAX][MOCK_KEYWORD_MAX];
 };
 
 /* mock_modes.c */
@@ -188,6 +203,8 @@ struct mock_session {
 	unsigned long nrcpt;	/* accepted recipients */
 	int in_data;		/* reading message content */
 	long long data_bytes;	/* content so far, saturating */
+	int data_any;		/* a text line came before the final dot */
+	int data_long;		/* a text line broke text-line-limit=N */
 	unsigned long commands;	/* command lines read */
 	unsigned long messages;	/* messages accepted, for queue ids */
 	unsigned long id;	/* session number, for queue ids */
@@ -198,6 +215,8 @@ struct mock_session {
 	int last_cr;		/* the previous byte was CR */
 };
 
+/* mock_ehlo_builtin - 1 when the EHLO reply already has this keyword */
+int mock_ehlo_builtin(const char *keyword, size_t len);
 /* mock_session_start - set up and send the greeting */
 void mock_session_start(struct mock_session *s, const struct mock_modes *m,
 			unsigned long id, mock_write_fn fn, void *ctx);

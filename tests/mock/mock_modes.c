@@ -46,6 +46,12 @@ static int mode_set_reply(struct mock_modes *, const struct mock_mode_def *,
 			  const char *, char *, size_t);
 static int mode_set_limit(struct mock_modes *, const struct mock_mode_def *,
 			  const char *, char *, size_t);
+static int mode_set_text_limit(struct mock_modes *,
+			       const struct mock_mode_def *, const char *,
+			       char *, size_t);
+static int mode_set_advertise(struct mock_modes *,
+			      const struct mock_mode_def *, const char *,
+			      char *, size_t);
 
 #define FLAG(f)	(f), mode_set_flag, NULL
 
@@ -144,12 +150,35 @@ static const struct mock_mode_def mode_table[] = {
 	{"data-arg-ok", FLAG(MF_DATA_ARG_OK), NULL,
 	 "RFC 5321 4.1.1.4: DATA takes no argument (501)",
 	 "DATA with an argument gets 354"},
+	{"data-dotdot-ends", FLAG(MF_DATA_DOTDOT_ENDS), NULL,
+	 "RFC 5321 4.5.2: \"..\" is a stuffed \".\", not the end of data",
+	 "a text line \"..\" ends the data too"},
+	{"data-dot-prefix-ends", FLAG(MF_DATA_DOT_PREFIX_ENDS), NULL,
+	 "RFC 5321 4.1.1.4: only a line holding one period ends the data",
+	 "a text line of \".\" then SP or HTAB (\". x\") ends the data too"},
+	/* One group: a data end that is ignored cannot be refused too. */
+	{"data-empty-continues", FLAG(MF_DATA_EMPTY_CONTINUES), "data-empty",
+	 "RFC 5321 4.1.1.4: a \".\" right after the 354 ends the data",
+	 "a \".\" as first text line is text; the next \".\" ends the data"},
+	{"data-empty-reject", FLAG(MF_DATA_EMPTY_REJECT), "data-empty",
+	 "RFC 5321 3.3 (SHOULD): an empty message is accepted (250)",
+	 "a message with no text line gets 554 5.6.0 at the final dot"},
+	{"data-double-reply", FLAG(MF_DATA_DOUBLE_REPLY), NULL,
+	 "RFC 5321 4.2: the final dot gets exactly one reply",
+	 "after the final dot's reply, sends another 250 2.0.0"},
+	{"data-keeps-tx", FLAG(MF_DATA_KEEPS_TX), NULL,
+	 "RFC 5321 4.1.1.4, 3.3: a delivered message ends the transaction",
+	 "after the final dot's 250 the transaction stays open"},
 	{"vrfy-502", FLAG(MF_VRFY_502), "vrfy",
 	 "RFC 5321 4.5.1, 3.5.3: VRFY must be implemented (252 suffices)",
 	 "VRFY gets 502"},
 	{"vrfy-500", FLAG(MF_VRFY_500), "vrfy",
 	 "RFC 5321 4.5.1, 4.2.4: VRFY is a known, required command",
 	 "VRFY gets 500 as if unrecognised"},
+	/* In the vrfy group: under vrfy-500/502 VRFY never gets this far. */
+	{"vrfy-resets", FLAG(MF_VRFY_RESETS), "vrfy",
+	 "RFC 5321 4.1.1.6: VRFY leaves the transaction's buffers alone",
+	 "VRFY gets 252 but clears the open transaction"},
 	{"help-500", FLAG(MF_HELP_500), NULL,
 	 "RFC 5321 4.2.4: a known but unimplemented command gets 502",
 	 "HELP gets 500 as if unrecognised"},
@@ -192,6 +221,12 @@ static const struct mock_mode_def mode_table[] = {
 	{"line-limit", -1, mode_set_limit, "N", NULL,
 	 "RFC 5321 4.5.3.1.4 (if N < 512): 512-octet lines are accepted",
 	 "a command line over N octets (16..100000, CRLF in) gets 500"},
+	{"text-line-limit", -1, mode_set_text_limit, "N", NULL,
+	 "RFC 5321 4.5.3.1.6 (if N < 1001): 1000 octets, stuffed dot aside",
+	 "a text line over N wire octets (16..100000) fails the message"},
+	{"advertise", -1, mode_set_advertise, "KEYWORD", NULL,
+	 "RFC 5321 4.2.4: no EHLO keyword for a command answered 500/502",
+	 "lists KEYWORD (EXPN, ETRN...) in EHLO, implements nothing"},
 	{NULL, -1, NULL, NULL, NULL, NULL, NULL}
 };
 
@@ -299,6 +334,78 @@ static int mode_set_limit(struct mock_modes *m, const struct mock_mode_def *d,
 		return -1;
 	}
 	m->line_limit = (unsigned)v;
+	return 0;
+}
+
+/* mode_set_text_limit - text-line-limit=N */
+static int mode_set_text_limit(struct mock_modes *m,
+			       const struct mock_mode_def *d,
+			       const char *value, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (mode_number(value, MOCK_TEXT_LIMIT_MIN, MOCK_TEXT_LIMIT_MAX,
+			&v) < 0) {
+		snprintf(err, errlen, "%s wants octets %d..%d", d->name,
+			 MOCK_TEXT_LIMIT_MIN, MOCK_TEXT_LIMIT_MAX);
+		return -1;
+	}
+	m->text_limit = (unsigned)v;
+	return 0;
+}
+
+/* mode_keyword - upper-case value into out if it is an ehlo-keyword */
+static int mode_keyword(const struct mock_mode_def *d, const char *value,
+			char out[MOCK_KEYWORD_MAX], char *err, size_t errlen)
+{
+	size_t len = value ? strlen(value) : 0;
+	size_t i;
+
+	/* RFC 5321 4.1.1.1: ehlo-keyword = (ALPHA / DIGIT) *(... / "-") */
+	if (len == 0 || len >= MOCK_KEYWORD_MAX ||
+	    !isalnum((unsigned char)value[0])) {
+		snprintf(err, errlen, "%s wants a keyword of 1..%d letters, "
+			 "digits and \"-\", not starting with \"-\"",
+			 d->name, MOCK_KEYWORD_MAX - 1);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)value[i]) && value[i] != '-') {
+			snprintf(err, errlen, "%s: a keyword is letters, "
+				 "digits and \"-\" only", d->name);
+			return -1;
+		}
+		out[i] = (char)toupper((unsigned char)value[i]);
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+/* mode_set_advertise - advertise=KEYWORD, each keyword once */
+static int mode_set_advertise(struct mock_modes *m,
+			      const struct mock_mode_def *d,
+			      const char *value, char *err, size_t errlen)
+{
+	char kw[MOCK_KEYWORD_MAX];
+	size_t i;
+
+	if (mode_keyword(d, value, kw, err, errlen) < 0)
+		return -1;
+	if (m->nadvertise >= MOCK_ADVERTISE_MAX) {
+		snprintf(err, errlen, "%s: at most %d keywords", d->name,
+			 MOCK_ADVERTISE_MAX);
+		return -1;
+	}
+	/* A keyword listed twice would be a second fault, not this one. */
+	for (i = 0; i < m->nadvertise; i++)
+		if (strcmp(m->advertise[i], kw) == 0)
+			break;
+	if (i < m->nadvertise || mock_ehlo_builtin(kw, strlen(kw))) {
+		snprintf(err, errlen, "%s: %s is already in the EHLO reply",
+			 d->name, kw);
+		return -1;
+	}
+	memcpy(m->advertise[m->nadvertise++], kw, sizeof(kw));
 	return 0;
 }
 

@@ -76,7 +76,11 @@ static const struct mock_cmd cmd_table[] = {
 	{NULL, ARG_ANY, -1, NULL, NULL, -1, -1, NULL}
 };
 
-/* The capabilities we implement, and nothing else (RFC 5321 4.1.1.1). */
+/*
+ * The capabilities we implement, and nothing else (RFC 5321 4.1.1.1).
+ * advertise=KEYWORD lines go in before the last one, so that the
+ * reply still ends with ENHANCEDSTATUSCODES.
+ */
 static const char *const ehlo_lines[] = {
 	MOCK_HOSTNAME,
 	"PIPELINING",
@@ -84,6 +88,7 @@ static const char *const ehlo_lines[] = {
 	"8BITMIME",
 	"ENHANCEDSTATUSCODES",
 };
+#define EHLO_NLINES	(sizeof(ehlo_lines) / sizeof(ehlo_lines[0]))
 
 /* mode - 1 when mode f is switched on */
 static int mode(const struct mock_session *s, enum mock_flag f)
@@ -98,6 +103,8 @@ static void tx_reset(struct mock_session *s)
 	s->nrcpt = 0;
 	s->in_data = 0;
 	s->data_bytes = 0;
+	s->data_any = 0;
+	s->data_long = 0;
 }
 
 /* reply_500 - the reply to a command we do not recognise */
@@ -132,16 +139,36 @@ static void helo_cmd(struct mock_session *s, const char *arg, size_t alen)
 	mock_reply(s, 250, NULL, "%s", MOCK_HOSTNAME);
 }
 
+/* mock_ehlo_builtin - 1 when the EHLO reply already has this keyword */
+int mock_ehlo_builtin(const char *keyword, size_t len)
+{
+	size_t i;
+
+	/* Line 0 is the domain; a keyword ends at the first space. */
+	for (i = 1; i < EHLO_NLINES; i++)
+		if (strncasecmp(ehlo_lines[i], keyword, len) == 0 &&
+		    (ehlo_lines[i][len] == '\0' || ehlo_lines[i][len] == ' '))
+			return 1;
+	return 0;
+}
+
 /* ehlo_cmd - EHLO: reset and list the extensions (RFC 5321 4.1.4) */
 static void ehlo_cmd(struct mock_session *s, const char *arg, size_t alen)
 {
+	const char *lines[EHLO_NLINES + MOCK_ADVERTISE_MAX];
+	size_t n = EHLO_NLINES - 1, i;
+
 	if (!helo_domain_ok(s, "EHLO", arg, alen))
 		return;
 	if (!mode(s, MF_EHLO_NO_RESET))
 		tx_reset(s);
 	s->helo = 2;
-	mock_reply_lines(s, 250, NULL, ehlo_lines,
-			 sizeof(ehlo_lines) / sizeof(ehlo_lines[0]));
+	memcpy(lines, ehlo_lines, n * sizeof(lines[0]));
+	/* advertise=KEYWORD: promised here, still 500 or 502 when used. */
+	for (i = 0; i < s->modes->nadvertise; i++)
+		lines[n++] = s->modes->advertise[i];
+	lines[n++] = ehlo_lines[EHLO_NLINES - 1];
+	mock_reply_lines(s, 250, NULL, lines, n);
 }
 
 /* mail_syntax - 501 for a malformed MAIL; 1 when it was sent */
@@ -252,6 +279,8 @@ static void data_cmd(struct mock_session *s, const char *arg, size_t alen)
 	}
 	s->in_data = 1;
 	s->data_bytes = 0;
+	s->data_any = 0;
+	s->data_long = 0;
 	/* RFC 2034 4: 3xx replies carry no enhanced code. */
 	mock_reply(s, 354, NULL, "End data with <CR><LF>.<CR><LF>");
 }
@@ -289,6 +318,9 @@ static void quit_cmd(struct mock_session *s, const char *arg, size_t alen)
 /* vrfy_cmd - VRFY: 252, we verify nothing (RFC 5321 3.5.3) */
 static void vrfy_cmd(struct mock_session *s, const char *arg, size_t alen)
 {
+	/* RFC 5321 4.1.1.6: VRFY has no effect on the buffers. */
+	if (mode(s, MF_VRFY_RESETS))
+		tx_reset(s);
 	mock_reply(s, 252, "2.0.0", "Cannot VRFY user, but will accept "
 		   "message and attempt delivery");
 }
@@ -449,25 +481,69 @@ static void session_command(struct mock_session *s, const char *line,
 	cmd_line(s, line, len);
 }
 
-/* data_end - the lone "." line: accept or refuse the message */
+/* data_verdict - the one reply to the final dot; 1 when accepted */
+static int data_verdict(struct mock_session *s)
+{
+	if (s->data_bytes > MOCK_SIZE_LIMIT) {
+		mock_reply(s, 552, "5.3.4", "Message size exceeds limit");
+		return 0;
+	}
+	if (s->data_long) {
+		mock_reply(s, 500, "5.5.2", "Error: message line too long");
+		return 0;
+	}
+	if (!s->data_any && mode(s, MF_DATA_EMPTY_REJECT)) {
+		mock_reply(s, 554, "5.6.0", "Error: empty message");
+		return 0;
+	}
+	mock_reply(s, 250, "2.0.0", "Ok: queued as MOCK%lu.%lu", s->id,
+		   ++s->messages);
+	return 1;
+}
+
+/* data_end - the final dot: reply, then end the transaction */
 static void data_end(struct mock_session *s)
 {
-	if (s->data_bytes > MOCK_SIZE_LIMIT)
-		mock_reply(s, 552, "5.3.4", "Message size exceeds limit");
-	else
-		mock_reply(s, 250, "2.0.0", "Ok: queued as MOCK%lu.%lu",
-			   s->id, ++s->messages);
+	int accepted = data_verdict(s);
+
+	/* RFC 5321 4.2: "Every command MUST generate exactly one reply." */
+	if (mode(s, MF_DATA_DOUBLE_REPLY))
+		mock_reply(s, 250, "2.0.0", "Ok");
+	/* RFC 5321 4.1.1.4: on completion the buffers are cleared. */
+	if (accepted && mode(s, MF_DATA_KEEPS_TX)) {
+		s->in_data = 0;
+		return;
+	}
 	tx_reset(s);
+}
+
+/* data_is_end - 1 when this text line ends the data (RFC 5321 4.1.1.4) */
+static int data_is_end(const struct mock_session *s, const char *line,
+		       size_t len, unsigned long long total)
+{
+	if (total == 1 && line[0] == '.')
+		return s->data_any || !mode(s, MF_DATA_EMPTY_CONTINUES);
+	/* RFC 5321 4.5.2: ".." is a stuffed "." and stays text. */
+	if (total == 2 && line[0] == '.' && line[1] == '.')
+		return mode(s, MF_DATA_DOTDOT_ENDS);
+	/* "." then blank holds more than a period: text as well. */
+	if (len >= 2 && line[0] == '.' && (line[1] == ' ' || line[1] == '\t'))
+		return mode(s, MF_DATA_DOT_PREFIX_ENDS);
+	return 0;
 }
 
 /* session_data - one line of message content (RFC 5321 4.5.2) */
 static void session_data(struct mock_session *s, const char *line,
 			 size_t len, unsigned long long total)
 {
-	if (total == 1 && line[0] == '.') {
+	if (data_is_end(s, line, len, total)) {
 		data_end(s);
 		return;
 	}
+	s->data_any = 1;
+	/* text-line-limit=N counts the CRLF and any stuffed dot. */
+	if (s->modes->text_limit && total + 2 > s->modes->text_limit)
+		s->data_long = 1;
 	/* Dot-unstuffing removes one leading dot; the count saturates. */
 	if (len > 0 && line[0] == '.')
 		total--;
