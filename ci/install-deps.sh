@@ -2,17 +2,21 @@
 # ci/install-deps.sh - install the Debian 12 packages smtpconf needs to
 # build and test, and only those that are missing.
 #
-# usage: ci/install-deps.sh [--with-bench]
+# usage: ci/install-deps.sh [--with-bench] [--with-browser]
 #
 # Installs build-essential, cmake, pkg-config, clang, the OpenSSL,
-# libpcap and CUnit headers, and Postfix (the real MTA the integration
-# tests start privately with ci/mta/postfix.sh).  --with-bench adds
-# swaks, libnet-ssleay-perl (swaks' TLS) and hyperfine; Postfix already
-# brings smtp-source.
+# libpcap and CUnit headers, and the real servers the integration tests
+# start privately (ci/mta/): Postfix and python3-aiosmtpd from apt.
+# Debian's other MTAs conflict with Postfix, so Exim and OpenSMTPD are
+# fetched and unpacked into a cache instead (`ci/mta/exim.sh install`,
+# `ci/mta/opensmtpd.sh install`, which also create their system users);
+# libidn12 is installed for the unpacked Exim, which links with it.
+# --with-bench adds swaks, libnet-ssleay-perl (swaks' TLS) and
+# hyperfine; Postfix already brings smtp-source.
 #
 # Idempotent and quiet: when everything is installed it prints nothing
-# and exits 0.  Installing needs root; without it, the missing packages
-# are named and the script exits 1.  Postfix is installed with debconf
+# and exits 0.  Installing needs root; without it, what is missing is
+# named and the script exits 1.  Postfix is installed with debconf
 # answering "No configuration", so the package neither configures nor
 # starts a system instance; if one runs or is enabled anyway right
 # after we installed it, it is stopped and disabled.  A Postfix that
@@ -20,12 +24,15 @@
 set -euo pipefail
 
 BASE_PACKAGES=(build-essential cmake pkg-config clang libssl-dev
-	libpcap-dev libcunit1-dev postfix)
+	libpcap-dev libcunit1-dev postfix python3-aiosmtpd libidn12)
+# Servers unpacked beside the system, each by its own ci/mta script.
+UNPACKED_MTAS=(exim opensmtpd)
 BENCH_PACKAGES=(swaks libnet-ssleay-perl hyperfine)
+BROWSER_PACKAGES=(chromium)
 
 # usage - the synopsis, then exit 2
 usage() {
-	echo "usage: ${0##*/} [--with-bench]" >&2
+	echo "usage: ${0##*/} [--with-bench] [--with-browser]" >&2
 	exit 2
 }
 
@@ -106,20 +113,50 @@ quiesce_system_postfix() {
 	kill -KILL "$pid" 2>/dev/null || true
 }
 
+# unpack_mtas - fetch and unpack the MTAs apt cannot install beside
+# Postfix; quiet when they are there already
+unpack_mtas() {
+	local here mta script updated=0
+
+	here=$(cd "$(dirname "$0")" && pwd)
+	for mta in "${UNPACKED_MTAS[@]}"; do
+		script=$here/mta/$mta.sh
+		"$script" check && continue
+		if [[ $(id -u) != 0 ]]; then
+			say "error: $mta is not unpacked yet"
+			say "run as root to fetch it: sudo $0"
+			exit 1
+		fi
+		say "fetching $mta (apt-get download, unpacked, not installed)"
+		# apt-get download needs current package lists, which a
+		# fresh container lacks and an old one has stale.
+		if ((updated == 0)); then
+			apt-get update -q >/dev/null 2>&1 || true
+			updated=1
+		fi
+		"$script" install ||
+			{ say "error: cannot fetch $mta"; exit 1; }
+	done
+}
+
 # main - work out what is missing and install it
 main() {
-	local want=("${BASE_PACKAGES[@]}") missing postfix_new=0
+	local want=("${BASE_PACKAGES[@]}") missing postfix_new=0 arg
 
-	case $# in
-	0) ;;
-	1) [[ $1 == --with-bench ]] || usage
-	   want+=("${BENCH_PACKAGES[@]}") ;;
-	*) usage ;;
-	esac
+	for arg in "$@"; do
+		case $arg in
+		--with-bench) want+=("${BENCH_PACKAGES[@]}") ;;
+		--with-browser) want+=("${BROWSER_PACKAGES[@]}") ;;
+		*) usage ;;
+		esac
+	done
 	command -v dpkg-query >/dev/null ||
 		{ say "error: this script is for Debian (no dpkg-query)"; exit 1; }
 	mapfile -t missing < <(missing_packages "${want[@]}")
-	((${#missing[@]})) || exit 0
+	if ((${#missing[@]} == 0)); then
+		unpack_mtas
+		exit 0
+	fi
 	if [[ $(id -u) != 0 ]]; then
 		say "error: missing packages: ${missing[*]}"
 		say "run as root to install them: sudo $0 $*"
@@ -136,6 +173,7 @@ main() {
 		exit 1
 	fi
 	((postfix_new)) && quiesce_system_postfix
+	unpack_mtas
 	exit 0
 }
 

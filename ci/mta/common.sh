@@ -126,3 +126,201 @@ need_root() {
 		mta_die "must run as root: $1"
 	fi
 }
+
+# wait_for_server PID HOST PORT TIMEOUT - 0 once HOST:PORT greets with 220
+#
+# Like wait_for_greeting, but gives up at once when the server we
+# started (PID) has exited: its log then says why.
+wait_for_server() {
+	local pid=$1 host=$2 port=$3 limit=$4 line
+	local end=$((SECONDS + limit))
+
+	while ((SECONDS < end)); do
+		pid_alive "$pid" || return 1
+		line=$(read_greeting "$host" "$port") || line=""
+		case $line in
+		220[\ -]*) return 0 ;;
+		esac
+		sleep 0.2
+	done
+	return 1
+}
+
+# pid_is PID NAME - 0 when PID is alive and its command name is NAME
+#
+# A PID file may outlive its process, and the number may since belong
+# to someone else: check the name before signalling anything.
+pid_is() {
+	pid_alive "$1" && [[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]
+}
+
+# children_of PID - print the PIDs of PID's direct children, one a line
+#
+# As child_pids, but with bash's own read instead of a process per
+# entry of /proc, which takes seconds where forks are slow.
+children_of() {
+	local stat line ppid pid
+
+	for stat in /proc/[0-9]*/stat; do
+		{ read -r line <"$stat"; } 2>/dev/null || continue
+		# Field 4 is the parent PID; the command name in field 2 may
+		# hold spaces and parentheses, so cut after the last ") ".
+		line=${line##*) }
+		read -r _ ppid _ <<<"$line"
+		if [[ $ppid == "$1" ]]; then
+			pid=${stat#/proc/}
+			echo "${pid%/stat}"
+		fi
+	done
+}
+
+# stop_daemon PID SIGNAL SECONDS - stop a server we started, then its
+# children
+#
+# Sends SIGNAL to PID and waits SECONDS for it to exit, then kills it.
+# Children forked before the signal (sessions in progress) may outlive
+# their parent, as Exim's do: each still alive with the same name gets
+# SIGTERM, then SIGKILL after 5 s.  Returns 1 only when PID survives
+# SIGKILL.
+stop_daemon() {
+	local pid=$1 sig=$2 limit=$3 kid name
+	local -a kids=()
+
+	pid_alive "$pid" || return 0
+	for kid in $(children_of "$pid"); do
+		name=$(cat "/proc/$kid/comm" 2>/dev/null) || continue
+		kids+=("$kid:$name")
+	done
+	kill "-$sig" "$pid" 2>/dev/null || true
+	if ! wait_pid_gone "$pid" "$limit"; then
+		mta_log "pid $pid did not stop in ${limit}s after SIG$sig;" \
+			"killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+		wait_pid_gone "$pid" 5 || return 1
+	fi
+	for kid in "${kids[@]}"; do
+		pid_is "${kid%%:*}" "${kid#*:}" &&
+			kill -TERM "${kid%%:*}" 2>/dev/null
+	done
+	for kid in "${kids[@]}"; do
+		wait_pid_gone "${kid%%:*}" 5 ||
+			{ pid_is "${kid%%:*}" "${kid#*:}" &&
+				kill -KILL "${kid%%:*}" 2>/dev/null; }
+	done
+	return 0
+}
+
+# grant_search_to_all DIR - make DIR and each directory above it
+# searchable by other users (o+x)
+#
+# Servers that drop root open their files by absolute path as their
+# own user.  A mktemp -d parent is 0700: it gets o+x, which lets others
+# reach known names inside it but not list it.  Directories not owned
+# by root are left alone, and then this fails.
+grant_search_to_all() {
+	local path=$1 perms
+
+	while [[ -n $path && $path != / ]]; do
+		perms=$(stat -c %A "$path") || return 1
+		if [[ ${perms:9:1} != [xt] ]]; then
+			if [[ $(stat -c %u "$path") != 0 ]]; then
+				mta_log "$path is not searchable by others" \
+					"and not owned by root"
+				return 1
+			fi
+			chmod o+x "$path"
+		fi
+		path=${path%/*}
+	done
+}
+
+# ensure_system_user USER HOME - create the system group and user USER,
+# as a Debian package's postinst would, when they do not exist yet
+#
+# --force-badname: Debian's own names may have capitals (Debian-exim).
+ensure_system_user() {
+	local user=$1 home=$2
+
+	if ! getent group "$user" >/dev/null; then
+		addgroup --system --quiet --force-badname "$user" >/dev/null ||
+			return 1
+	fi
+	getent passwd "$user" >/dev/null && return 0
+	adduser --system --quiet --force-badname --ingroup "$user" \
+		--home "$home" --no-create-home --disabled-login \
+		--gecos "$user (smtpconf tests)" "$user" >/dev/null
+}
+
+# ---- Debian packages unpacked beside the installed system ----
+#
+# Debian's MTA packages conflict with each other (each provides
+# mail-transport-agent), and apt installs Postfix.  The other MTAs are
+# fetched with `apt-get download` and unpacked with `dpkg-deb -x` into
+# a cache of ours, never installed: no maintainer script runs and
+# nothing under /etc or /usr changes.
+
+# mta_cache_dir - where unpacked packages live ($SMTPCONF_MTA_CACHE)
+mta_cache_dir() {
+	echo "${SMTPCONF_MTA_CACHE:-/var/cache/smtpconf}"
+}
+
+# deb_root NAME - print the unpacked tree NAME, or fail when it is absent
+deb_root() {
+	local root
+
+	root=$(mta_cache_dir)/$1
+	[[ -e $root/.smtpconf-complete ]] || return 1
+	echo "$root"
+}
+
+# deb_version NAME PKG - print the Debian version of PKG unpacked in NAME
+deb_version() {
+	local root pkg version
+
+	root=$(deb_root "$1") || return 1
+	while read -r pkg version; do
+		[[ $pkg == "$2" ]] && { echo "$version"; return 0; }
+	done <"$root/.smtpconf-versions"
+	return 1
+}
+
+# deb_unpack NAME PKG... - download PKG... and unpack them as tree NAME
+#
+# Idempotent: an existing complete tree is kept as it is.  The tree is
+# built in a temporary directory and renamed into place at the end, so
+# an interrupted run leaves no half tree behind.  Needs apt's package
+# lists (apt-get update) and write access to the cache.
+deb_unpack() {
+	local name=$1 cache tmp deb
+	shift
+
+	deb_root "$name" >/dev/null && return 0
+	cache=$(mta_cache_dir)
+	mkdir -p "$cache" || return 1
+	tmp=$(mktemp -d "$cache/.$name.XXXXXX") || return 1
+	# apt may warn that its sandbox user cannot write here; the log is
+	# shown only if the download fails.
+	if ! (cd "$tmp" && apt-get download -q "$@") >"$tmp/apt.log" 2>&1
+	then
+		sed 's/^/  apt-get: /' "$tmp/apt.log" >&2
+		rm -rf "$tmp"
+		mta_log "cannot download: $*"
+		return 1
+	fi
+	mkdir "$tmp/root"
+	chmod 0755 "$tmp/root"
+	for deb in "$tmp"/*.deb; do
+		if ! dpkg-deb -x "$deb" "$tmp/root"; then
+			rm -rf "$tmp"
+			mta_log "cannot unpack $deb"
+			return 1
+		fi
+		printf '%s %s\n' "$(dpkg-deb -f "$deb" Package)" \
+			"$(dpkg-deb -f "$deb" Version)" \
+			>>"$tmp/root/.smtpconf-versions"
+	done
+	touch "$tmp/root/.smtpconf-complete"
+	rm -rf "${cache:?}/$name"
+	mv "$tmp/root" "$cache/$name"
+	rm -rf "$tmp"
+}

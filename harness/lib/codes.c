@@ -33,7 +33,7 @@ static const struct sc_code_info code_table[] = {
 	  "The server names itself and is ready to talk (greeting), or is "
 	  "ready to start TLS after STARTTLS.", "5321 4.2.3" },
 	{ 221, "<domain> Service closing transmission channel",
-	  "The server accepted QUIT and is about to close the connection.",
+	  "The server is closing the connection: the answer to QUIT (to any other command it is a close RFC 5321 3.8 does not allow).",
 	  "5321 4.2.3" },
 	{ 235, "Authentication Succeeded",
 	  "The AUTH exchange is finished and the client is now "

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# ci/mta/aiosmtpd.sh - a private aiosmtpd server on 127.0.0.1 for tests.
+#
+# usage: aiosmtpd.sh start DIR PORT
+#        aiosmtpd.sh stop DIR
+#        aiosmtpd.sh status DIR
+#
+# aiosmtpd is the asyncio SMTP server library of Python, packaged by
+# Debian 12 as python3-aiosmtpd (ci/install-deps.sh installs it).  start
+# runs its own command-line server in the foreground,
+#   /usr/bin/python3 -m aiosmtpd -l 127.0.0.1:PORT -c aiosmtpd.handlers.Sink
+# and waits (30 s at most) until 127.0.0.1:PORT greets with 220.  The
+# Sink handler accepts every message and drops it: nothing is stored,
+# delivered or relayed.  (The default handler, Debugging, accepts the
+# same and prints each message; the SMTP dialogue is the same.)  Every
+# other setting is aiosmtpd's default: no TLS, no SIZE limit, no
+# SMTPUTF8.  As root the server switches to user nobody by itself, as
+# it does by default; any other user runs it as itself (-n).
+#
+# /usr/bin/python3 is named on purpose: Debian's package is importable
+# only by Debian's interpreter, and the python3 first on PATH may be
+# another one.
+#
+# Layout of DIR:
+#   aiosmtpd.log   the server's output
+#   pid, port      its PID and the port, once up
+#
+# start stops a stale instance in DIR first, so it can be re-run.  stop
+# sends SIGINT, on which aiosmtpd closes its listener and exits, waits
+# 10 s, then kills it.  status exits 0 when the server runs, 3 when it
+# does not.  Root is not needed.
+
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+. "$here/common.sh"
+
+PYTHON=/usr/bin/python3
+START_TIMEOUT=30
+STOP_TIMEOUT=10
+
+# usage - the synopsis, then exit 2
+usage() {
+	echo "usage: ${0##*/} start DIR PORT | stop DIR | status DIR" >&2
+	exit 2
+}
+
+# instance_dir DIR - DIR made absolute
+instance_dir() {
+	local dir=$1
+
+	[[ $dir == /* ]] || dir=$PWD/$dir
+	echo "${dir%/}"
+}
+
+# aiosmtpd_version - print the installed version, or fail
+aiosmtpd_version() {
+	[[ -x $PYTHON ]] || return 1
+	"$PYTHON" -c 'import aiosmtpd; print(aiosmtpd.__version__)' \
+		2>/dev/null
+}
+
+# server_pid DIR - print the running server's PID, or fail
+server_pid() {
+	local pid cmdline
+
+	[[ -r $1/pid ]] || return 1
+	read -r pid <"$1/pid" || return 1
+	pid_is "$pid" python3 || return 1
+	# Any python3 may have inherited the number: check it is ours.
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *"-m aiosmtpd "* ]] || return 1
+	echo "$pid"
+}
+
+# cmd_start DIR PORT - start the server
+cmd_start() {
+	local dir port=$2 pid version
+	local -a args
+
+	dir=$(instance_dir "$1")
+	is_port "$port" || mta_die "not a port number: $port"
+	version=$(aiosmtpd_version) ||
+		mta_die "aiosmtpd is not installed for $PYTHON" \
+			"(run ci/install-deps.sh: python3-aiosmtpd)"
+	mkdir -p "$dir"
+	[[ -e $dir/pid ]] && { cmd_stop "$dir" >/dev/null 2>&1 || true; }
+	rm -f "$dir/aiosmtpd.log" "$dir/pid" "$dir/port"
+	port_in_use "$port" && mta_die "127.0.0.1:$port is already in use"
+	args=(-m aiosmtpd -l "127.0.0.1:$port" -c aiosmtpd.handlers.Sink)
+	# Only root can switch to nobody; anyone else must say -n.
+	[[ $(id -u) == 0 ]] || args+=(-n)
+	# The server stays in the foreground: $! is its PID.  aiosmtpd sets
+	# its own SIGINT handler, so the SIGINT that a background job
+	# starts ignoring still stops it.
+	"$PYTHON" "${args[@]}" </dev/null >"$dir/aiosmtpd.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$dir/pid"
+	echo "$port" >"$dir/port"
+	if ! wait_for_server "$pid" 127.0.0.1 "$port" "$START_TIMEOUT"; then
+		[[ -s $dir/aiosmtpd.log ]] && tail -n 20 "$dir/aiosmtpd.log" |
+			sed 's/^/  aiosmtpd: /' >&2
+		cmd_stop "$dir" >/dev/null 2>&1 || true
+		mta_die "no 220 greeting on 127.0.0.1:$port within" \
+			"${START_TIMEOUT}s"
+	fi
+	echo "aiosmtpd $version on 127.0.0.1:$port (pid $pid, dir $dir)"
+}
+
+# cmd_stop DIR - stop the server, forcefully after a bound
+cmd_stop() {
+	local dir pid
+
+	dir=$(instance_dir "$1")
+	if ! pid=$(server_pid "$dir"); then
+		rm -f "$dir/pid"
+		echo "not running ($dir)"
+		return 0
+	fi
+	stop_daemon "$pid" INT "$STOP_TIMEOUT" ||
+		mta_die "cannot kill aiosmtpd $pid"
+	rm -f "$dir/pid"
+	echo "stopped ($dir)"
+}
+
+# cmd_status DIR - report whether the server runs
+cmd_status() {
+	local dir pid port=unknown
+
+	dir=$(instance_dir "$1")
+	if pid=$(server_pid "$dir"); then
+		[[ -r $dir/port ]] && read -r port <"$dir/port"
+		echo "running: aiosmtpd pid $pid, 127.0.0.1:$port ($dir)"
+		return 0
+	fi
+	echo "not running ($dir)"
+	return 3
+}
+
+# main - dispatch on the sub-command
+main() {
+	(($# >= 2)) || usage
+	case $1 in
+	start)
+		(($# == 3)) || usage
+		cmd_start "$2" "$3"
+		;;
+	stop)
+		(($# == 2)) || usage
+		cmd_stop "$2"
+		;;
+	status)
+		(($# == 2)) || usage
+		cmd_status "$2"
+		;;
+	*)
+		usage
+		;;
+	esac
+}
+
+main "$@"
