@@ -17,12 +17,12 @@
 # one message each: without -d it disconnects after every message); swaks
 # runs once per session (bench/swaks-sessions.sh).
 #
-# Environment: BENCH_SESSIONS (200), BENCH_RUNS (5), BENCH_SWAKS_SESSION_RUNS
-# (0: swaks is not timed on the session-only dialogue, where its ~0.2 s of
-# Perl start-up per session would add minutes and tell nothing the
-# transaction group does not; 2 times it twice), BENCH_RESULTS
-# (bench/results), SMTPCONF (a built binary), BENCH_TARGET=HOST:PORT (time
-# a server that is already running instead of starting Postfix) with
+# Environment: BENCH_SESSIONS (200), BENCH_RUNS (5), BENCH_RESULTS
+# (bench/results), BENCH_SWAKS_SESSION_RUNS (0; N > 0 also times swaks on
+# the session-only dialogue, N runs of about 40 s each: off by default, as
+# swaks' ~0.2 s per session is start-up that the transaction group already
+# shows), SMTPCONF (a built binary), BENCH_TARGET=HOST:PORT (time a server
+# that is already running instead of starting Postfix) with
 # BENCH_POSTFIX_CONFIG=DIR (its config directory, to wait for its queue).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,7 +47,8 @@ cleanup() {
 		wait "$sink_pid" 2>/dev/null || true
 	fi
 	if [ -n "$instance" ]; then
-		"$top/ci/mta/postfix.sh" stop "$instance" >/dev/null 2>&1 || true
+		"$top/ci/mta/postfix.sh" stop "$instance" >/dev/null 2>&1 ||
+			true
 		rm -rf "$instance"
 	fi
 	[ -z "$work" ] || rm -rf "$work"
@@ -83,8 +84,8 @@ install_tools() {
 	[ -x /usr/bin/time ] || missing+=(time)
 	if ! have smtp-source; then
 		# Install Postfix without configuring or starting a system one.
-		echo "postfix postfix/main_mailer_type select No configuration" |
-			debconf-set-selections
+		echo "postfix postfix/main_mailer_type select" \
+			"No configuration" | debconf-set-selections
 		missing+=(postfix)
 	fi
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -94,15 +95,18 @@ install_tools() {
 	fi
 }
 
-# build_smtpconf - a Release build, unless SMTPCONF names a binary
+# build_smtpconf - a Release build of the smtpconf target alone (the
+# benchmark needs no test or fuzz program), unless SMTPCONF names a binary
 build_smtpconf() {
 	if [ -n "${SMTPCONF:-}" ]; then
 		return
 	fi
 	say "building smtpconf (Release) in $build"
-	mkdir -p "$(dirname "$build")"
-	"$top/ci/build.sh" "$build" -DCMAKE_BUILD_TYPE=Release \
-		>"$build.log" 2>&1 || {
+	mkdir -p "$build"
+	{
+		cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release &&
+			cmake --build "$build" --target smtpconf -j "$(nproc)"
+	} >"$build.log" 2>&1 || {
 		tail -40 "$build.log" >&2
 		exit 1
 	}
@@ -181,6 +185,15 @@ sink_run() {
 	sink_transcript "$name" >"$work/sink/$name.txt"
 }
 
+# same_work A B - the two transcripts are the same, or stop here
+same_work() {
+	diff -u "$work/sink/$1.txt" "$work/sink/$2.txt" >&2 || {
+		echo "$2 and $1 do not send the same dialogue: the" \
+			"benchmark would not compare like with like" >&2
+		exit 1
+	}
+}
+
 # check_same_work - smtpconf sends what smtp-source (HELO) and swaks
 # (EHLO) send, byte for byte, as smtp-sink records it
 check_same_work() {
@@ -200,22 +213,30 @@ check_same_work() {
 		-f bench@example.org -t postmaster@example.org \
 		-F "$dialogue/message.eml" 127.0.0.1:PORT
 	sink_run swaks "$bench/swaks-sessions.sh" 127.0.0.1:PORT 1 transaction
-	diff -u "$work/sink/smtp-source.txt" "$work/sink/smtpconf-helo.txt"
-	diff -u "$work/sink/swaks.txt" "$work/sink/smtpconf-ehlo.txt"
+	same_work smtp-source smtpconf-helo
+	same_work swaks smtpconf-ehlo
 	grep -q '^line 15 ' "$work/sink/swaks.txt" || {
 		echo "smtp-sink recorded no message" >&2
 		exit 1
 	}
 }
 
-# make_sessions NAME SCENARIO - BENCH_SESSIONS copies, one per session
+# make_sessions NAME SCENARIO - BENCH_SESSIONS copies, one per session,
+# written by the shell itself: hundreds of cp processes take half a
+# minute on a busy machine
 make_sessions() {
-	local i
+	local i text file
 
 	mkdir -p "$work/$1"
+	text=$(<"$2")
 	for ((i = 0; i < sessions; i++)); do
-		cp "$2" "$(printf '%s/%s/session-%04d.smtp' "$work" "$1" "$i")"
+		printf -v file '%s/%s/session-%04d.smtp' "$work" "$1" "$i"
+		printf '%s\n' "$text" >"$file"
 	done
+	cmp -s "$2" "$file" || {
+		echo "cannot copy $2 exactly" >&2
+		exit 1
+	}
 }
 
 # start_server - Postfix on a free loopback port, or BENCH_TARGET
@@ -226,12 +247,13 @@ start_server() {
 		target=$BENCH_TARGET
 		config=${BENCH_POSTFIX_CONFIG:-}
 	else
-		instance=$(mktemp -d "${TMPDIR:-/tmp}/smtpconf-bench-pf.XXXXXX")
+		instance=$(mktemp -d "${TMPDIR:-/tmp}/smtpconf-bench-pf.XXXX")
 		port=$(port_free)
 		say "starting Postfix on 127.0.0.1:$port"
 		"$top/ci/mta/postfix.sh" start "$instance" "$port" >/dev/null
 		target=127.0.0.1:$port
-		config=$(dirname "$(find "$instance" -name main.cf -print -quit)")
+		config=$(find "$instance" -name main.cf -print -quit)
+		config=$(dirname "$config")
 	fi
 	prepare=()
 	if [ -n "$config" ]; then
@@ -251,7 +273,7 @@ hf() {
 		--export-markdown "$results/$name.md" "$@"
 }
 
-# time_groups - the four groups of docs/performance.md
+# time_groups - the groups of docs/performance.md
 time_groups() {
 	local sc src sw
 
@@ -265,7 +287,11 @@ time_groups() {
 --target $target --client bench.example.org -q" \
 		-n "smtpconf (HELO)" "$sc $(q "$work/transaction-helo") \
 --target $target --client bench.example.org -q" \
-		-n "smtp-source (HELO)" "$src" \
+		-n "smtp-source (HELO)" "$src"
+	# swaks starts a new Perl for every session, so a warm-up run of 200
+	# sessions warms nothing the first session does not: it would only
+	# add a minute.
+	hf transaction-swaks --warmup 0 --runs "$runs" \
 		-n "swaks (EHLO)" "$sw transaction"
 	hf session --warmup 1 --runs "$runs" \
 		-n "smtpconf" "$sc $(q "$work/session") --target $target \
@@ -315,7 +341,8 @@ rusage() {
 	[ -z "${queue:-}" ] || "$bench/wait-idle.sh" "$queue"
 	after=$(postfix_ticks)
 	if [ -n "$before" ] && [ -n "$after" ]; then
-		server=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+		server=$(awk -v t=$((after - before)) \
+			-v hz="$(getconf CLK_TCK)" \
 			'BEGIN { printf "%.2f", t / hz }')
 	fi
 	printf '%s\t%s\t%s\n' "$name" "$(tail -1 "$work/time.out")" \
@@ -327,7 +354,8 @@ rusage() {
 measure_rusage() {
 	say "peak RSS and CPU (/usr/bin/time)"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' command 'wall (s)' 'user (s)' \
-		'sys (s)' 'peak RSS (KiB)' 'Postfix CPU (s)' >"$results/rusage.tsv"
+		'sys (s)' 'peak RSS (KiB)' 'Postfix CPU (s)' \
+		>"$results/rusage.tsv"
 	rusage "smtpconf (EHLO), $sessions transactions" "$smtpconf" run \
 		"$work/transaction" --target "$target" \
 		--client bench.example.org -q
@@ -340,7 +368,8 @@ measure_rusage() {
 	rusage "swaks (EHLO), 1 transaction" "$bench/swaks-sessions.sh" \
 		"$target" 1 transaction
 	rusage "smtpconf, $sessions sessions EHLO+QUIT" "$smtpconf" run \
-		"$work/session" --target "$target" --client bench.example.org -q
+		"$work/session" --target "$target" \
+		--client bench.example.org -q
 	rusage "smtpconf run scenarios (built-in suite)" "$smtpconf" run \
 		"$top/scenarios" --target "$target" -q
 	rm -f "$results/perf-stat-smtpconf.txt"
@@ -394,7 +423,8 @@ main() {
 	work=$(mktemp -d "${TMPDIR:-/tmp}/smtpconf-bench.XXXXXX")
 	mkdir -p "$results"
 	# Only this run's files: a group it skips leaves no stale numbers.
-	rm -f "$results"/{transaction,session,session-swaks,suite}.{json,md} \
+	rm -f "$results"/{transaction,transaction-swaks}.{json,md} \
+		"$results"/{session,session-swaks,suite}.{json,md} \
 		"$results"/{summary.md,rusage.tsv,machine.txt} \
 		"$results/perf-stat-smtpconf.txt"
 	check_message "$dialogue/transaction.smtp"

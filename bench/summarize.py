@@ -140,7 +140,7 @@ def main(argv):
         return 2
     results, sessions, count = argv[1], int(argv[2]), int(argv[3])
     out = ["## Results\n"]
-    tx = group(results, ["transaction"], sessions)
+    tx = group(results, ["transaction", "transaction-swaks"], sessions)
     table(out, "One mail transaction per session", tx, sessions,
           "smtp-source (HELO)")
     table(out, "Session only: EHLO, QUIT",
