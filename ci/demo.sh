@@ -22,9 +22,11 @@ trap '"$top/ci/mta/postfix.sh" stop "$instance" >/dev/null 2>&1; rm -rf "$instan
 set +e
 "$build/smtpconf" run "$top/scenarios" --target "127.0.0.1:$port" \
 	--waivers "$top/ci/waivers/postfix.txt" \
-	--json "$reports/postfix.json" --junit "$reports/postfix.xml"
+	--json "$reports/postfix.json" --junit "$reports/postfix.xml" \
+	--html "$reports/postfix.html"
 rc=$?
 set -e
 echo
 echo "reports: $reports/postfix.json (JSON), $reports/postfix.xml (JUnit)"
+echo "         $reports/postfix.html (HTML: open it in a browser)"
 exit $rc

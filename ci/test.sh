@@ -8,11 +8,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${SMTPCONF_BUILD_ROOT:-$top/build}
 
-"$top/ci/install-deps.sh"
+"$top/ci/install-deps.sh" --with-browser
 mkdir -p "$out"
 
-# The real-MTA tests must run here, not skip.
+# The real-MTA and browser tests must run here, not skip.
 export SMTPCONF_REQUIRE_MTA=1
+export SMTPCONF_REQUIRE_BROWSER=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

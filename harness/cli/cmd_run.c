@@ -1,7 +1,7 @@
 /*
  * cmd_run.c - `smtpconf run`: run scenarios against a server, print a
- * verdict per scenario, write JSON and JUnit reports, exit with a code
- * CI can act on.  Ctrl-C stops the run between steps; the reports still
+ * verdict per scenario, write JSON, JUnit and HTML reports, exit with a
+ * code CI can act on; optionally start and stop the server under test.  Ctrl-C stops the run between steps; the reports still
  * hold everything that ran.
  */
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include "smtpconf/waivers.h"
 #include "cli.h"
 #include "output.h"
+#include "spawn.h"
 
 struct run_config {
 	char *paths[256];
@@ -20,11 +21,13 @@ struct run_config {
 	const char *target;
 	const char *json_path;
 	const char *junit_path;
+	const char *html_path;
 	const char *waivers_path;
 	struct selection sel;
 	struct sc_vars vars;
 	struct sc_run_options opts;
 	unsigned fail_on;	/* levels whose failures give exit 1 */
+	struct spawn_config spawn;	/* --spawn: the managed server */
 	int no_color, verbose, quiet;
 	char command_line[4096];
 };
@@ -62,6 +65,7 @@ static void run_usage(FILE *out)
 "  --target HOST:PORT      server under test ([v6addr]:PORT for IPv6)\n"
 "  --json FILE             write results as JSON (docs/json-format.md)\n"
 "  --junit FILE            write JUnit XML\n"
+"  --html FILE             write a self-contained HTML report\n"
 "  --only GLOB             run scenarios whose id matches (repeatable)\n"
 "  --tag TAG               run scenarios with this tag (repeatable)\n"
 "  --level LEVELS          run scenarios of these levels (must,security,should,may)\n"
@@ -73,11 +77,17 @@ static void run_usage(FILE *out)
 "  --connect-timeout DUR   default 5s\n"
 "  --step-timeout DUR      wait for each reply (default 10s)\n"
 "  --scenario-timeout DUR  whole scenario (default 2m)\n"
+"  --spawn COMMAND         start the server with /bin/sh -c COMMAND (${port}\n"
+"                          is the target's port); restarted after a crash\n"
+"  --stop COMMAND          stop it with COMMAND (default: --stop-signal)\n"
+"  --stop-signal SIG       TERM (default), INT, QUIT or KILL to its group\n"
+"  --spawn-timeout DUR     wait for its greeting (default 30s)\n"
+"  --restart-each          a fresh server for every scenario\n"
 "  -v, --verbose           show transcripts of failures\n"
 "  -q, --quiet             show only failures and the summary\n"
 "  --no-color              no ANSI colours (NO_COLOR is honoured too)\n"
 "exit: 0 pass, 1 conformance failure, 2 usage/input error,\n"
-"      3 server unreachable, 130 interrupted\n");
+"      3 server unreachable or crashed, 130 interrupted\n");
 }
 
 /* set_timeout_option - the three duration options */
@@ -108,6 +118,7 @@ static int set_file_option(struct run_config *cfg, const char *opt,
 		{ "--target", offsetof(struct run_config, target) },
 		{ "--json", offsetof(struct run_config, json_path) },
 		{ "--junit", offsetof(struct run_config, junit_path) },
+		{ "--html", offsetof(struct run_config, html_path) },
 		{ "--waivers", offsetof(struct run_config, waivers_path) },
 	};
 	size_t i;
@@ -165,6 +176,8 @@ static int apply_option(struct run_config *cfg, int argc, char **argv, int *i)
 		rc = set_timeout_option(cfg, opt, val);
 	if (rc == 0)
 		rc = set_file_option(cfg, opt, val);
+	if (rc == 0)
+		rc = spawn_option(&cfg->spawn, opt, val);
 	if (rc == 0) {
 		cli_usage_error("run", "unknown option '%s' (see 'smtpconf "
 				"run --help')", opt);
@@ -184,7 +197,7 @@ static int parse_args(struct run_config *cfg, int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0)
 			return 1;
-		if (set_flag(cfg, argv[i]))
+		if (set_flag(cfg, argv[i]) || spawn_flag(&cfg->spawn, argv[i]))
 			continue;
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			if (apply_option(cfg, argc, argv, &i) < 0)
@@ -239,6 +252,8 @@ static int config_init(struct run_config *cfg, int argc, char **argv)
 		cli_usage_error("run", "%s", err.msg);
 		return -1;
 	}
+	if (spawn_check(&cfg->spawn) < 0)
+		return -1;
 	if (cfg->npaths == 0)
 		cfg->paths[cfg->npaths++] = (char *)cli_default_suite();
 	cfg->opts.interrupted = &interrupted;
@@ -341,6 +356,11 @@ static int run_all(struct run_state *st)
 	size_t i;
 
 	for (i = 0; i < st->nsel && !interrupted; i++) {
+		if (spawn_before(&st->cfg.spawn, i,
+				 i ? &st->results[i - 1] : NULL) < 0) {
+			mark_rest(st, SC_VERDICT_ERROR, st->cfg.spawn.why, 1);
+			return 0;
+		}
 		term_progress(&st->term, i, st->nsel, st->sel[i]);
 		r = &st->results[i];
 		if (sc_run_scenario(st->sel[i], &st->cfg.opts, caps, r) !=
@@ -350,6 +370,7 @@ static int run_all(struct run_state *st)
 		apply_waiver(st, r);
 		tally_add(&st->tally, r);
 		term_result(&st->term, r);
+		spawn_show_crash(st->term.out, r);
 	}
 	if (interrupted)
 		mark_rest(st, SC_VERDICT_NOTRUN, "interrupted before it ran",
@@ -414,7 +435,7 @@ static int exit_code(const struct run_state *st)
 	for (i = 0; i < st->nresults; i++) {
 		const struct sc_result *r = &st->results[i];
 
-		unreachable |= r->unreachable;
+		unreachable |= r->unreachable || r->crashed;
 		fail |= r->verdict == SC_VERDICT_FAIL &&
 			(st->cfg.fail_on & (1u << r->fail_level));
 	}
@@ -456,17 +477,22 @@ static void state_free(struct run_state *st)
 	sc_suite_free(&st->suite);
 	sc_waivers_free(&st->waivers);
 	sc_server_info_free(&st->server);
+	spawn_free(&st->cfg.spawn);
 }
 
 /* finish - summary, reports, exit code */
 static int finish(struct run_state *st)
 {
-	int code = exit_code(st), bad = 0;
+	int code, bad = 0;
+
+	spawn_finish(&st->cfg.spawn);
+	code = exit_code(st);
 
 	term_summary(&st->term, &st->tally, sc_now_ms() - st->t0,
 		     interrupted != 0);
 	bad |= write_report(st, st->cfg.json_path, sc_report_json);
 	bad |= write_report(st, st->cfg.junit_path, sc_report_junit);
+	bad |= write_report(st, st->cfg.html_path, sc_report_html);
 	warn_unused_waivers(st);
 	if (bad && code == EXIT_PASS)
 		code = EXIT_USAGE;
@@ -498,7 +524,9 @@ int cmd_run(int argc, char **argv)
 		  st->cfg.quiet);
 	st->started_unix_ms = wall_ms();
 	st->t0 = sc_now_ms();
-	if (probe_server(st) == 0 && run_all(st) < 0)
+	if (spawn_start(&st->cfg.spawn, &st->cfg.opts) < 0)
+		mark_rest(st, SC_VERDICT_ERROR, st->cfg.spawn.why, 1);
+	else if (probe_server(st) == 0 && run_all(st) < 0)
 		fprintf(stderr, "smtpconf: out of memory\n");
 	rc = finish(st);
 	state_free(st);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "smtpconf/codes.h"
 #include "smtpconf/escape.h"
+#include "smtpconf/server.h"
 #include "runner_int.h"
 
 /*
@@ -390,6 +391,24 @@ static int mismatch(struct run_ctx *c, const struct sc_step *st,
 	return STEP_STOP;
 }
 
+/*
+ * closed_in_shutdown - the server closed without 421 after we shut it
+ * down.  RFC 5321 3.8 makes this a SHOULD, not the MUST of a close in
+ * normal operation, so the scenario's own level applies.
+ */
+static int closed_in_shutdown(struct run_ctx *c, const struct sc_step *st,
+			      const struct sc_reply *r)
+{
+	run_fail(c, st, c->s->level, "The server closed the connection "
+		 "after it was told to shut down (line %u) without a 421 "
+		 "reply%s. RFC 5321 3.8: \"An SMTP server that is forcibly "
+		 "shut down via external means SHOULD attempt to send a "
+		 "line containing a 421 response code to the SMTP client "
+		 "before exiting.\"", c->shutdown_line, r->wire_len ?
+		 " (it sent a partial reply first)" : "");
+	return STEP_STOP;
+}
+
 /* judge_no_reply - timeouts, closes and floods instead of a reply */
 static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 			  enum wait_outcome w, struct sc_reply *r,
@@ -401,6 +420,7 @@ static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 	if (w == WAIT_ERROR && err->status == SC_ERR_INTERRUPTED)
 		return run_interrupted(c, st);
 	if (w == WAIT_ERROR) {
+		c->peer_lost = 1;
 		tx_event(c, st, "read failed: %s", err->msg);
 		run_error(c, st, err->status, "reading the reply %s failed: "
 			  "%s", after, err->msg);
@@ -428,10 +448,13 @@ static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 			 sc_reply_violation_text(SC_RV_FLOOD));
 		return STEP_STOP;
 	}
+	c->peer_lost = 1;
 	tx_event(c, st, "server closed the connection");
 	set_expected_observed(c, &st->expect, NULL, r->wire_len ?
 			      "a partial reply, then the connection closed"
 			      : "the connection closed without a reply");
+	if (c->shutdown_line)
+		return closed_in_shutdown(c, st, r);
 	run_fail(c, st, SC_LEVEL_MUST, "The server closed the connection %s "
 		 "without a 421 or 221 reply%s. RFC 5321 3.8: \"An SMTP "
 		 "server MUST NOT intentionally close the connection under "
@@ -462,6 +485,30 @@ int judge_reply(struct run_ctx *c, const struct sc_step *st,
 		return STEP_NEXT;
 	snprintf(after, sizeof(after), "after its %d reply", r->code);
 	return expect_close(c, st, s, c->o->close_timeout_ms, after);
+}
+
+/*
+ * run_crashed - the managed server crashed while this scenario ran:
+ * whatever the steps concluded, the verdict is an ERROR that says how
+ * it died and after which command, with the tail of its output.
+ */
+void run_crashed(struct run_ctx *c)
+{
+	struct sc_server *srv = c->o->server;
+	char what[160], after[200];
+
+	sc_server_describe(srv, what, sizeof(what));
+	after_what(c, after, sizeof(after));
+	tx_event(c, NULL, "server crashed: %s", what);
+	run_error(c, NULL, SC_ERR_PROTOCOL, "server crashed: %s %s", what,
+		  after);
+	c->res->crashed = 1;
+	c->res->fail_line = c->last_cmd_line;
+	free(c->res->server_output);
+	c->res->server_output = sc_server_output(srv, SC_SERVER_OUTPUT_TAIL,
+						 &c->res->server_output_len);
+	if (c->res->server_output == NULL)
+		c->res->server_output_len = 0;
 }
 
 /* expect_close - the server must close now; anything else fails */

@@ -345,6 +345,12 @@ static void json_result(struct jw *w, const struct sc_result *r)
 	jw_safe(w, "observed", r->observed);
 	jw_str(w, "waiver", r->waiver);
 	jw_bool(w, "unreachable", r->unreachable);
+	jw_bool(w, "crashed", r->crashed);
+	if (r->server_output != NULL)
+		jw_display(w, "server_output", r->server_output,
+			   r->server_output_len, SC_SERVER_OUTPUT_TAIL);
+	else
+		jw_null(w, "server_output");
 	jw_int(w, "duration_ms", r->duration_ms);
 	jw_open(w, "transcript", '[');
 	for (i = 0; r->tx != NULL && i < r->ntx; i++)

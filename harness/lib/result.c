@@ -35,6 +35,7 @@ void sc_result_free(struct sc_result *r)
 	free(r->expected);
 	free(r->observed);
 	free(r->waiver);
+	free(r->server_output);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -10,12 +10,16 @@
  *
  * Besides what the scenario expects, every reply is checked against
  * the reply grammar (RFC 5321 4.2), and a close without 421 or 221
- * is a failure wherever it happens (RFC 5321 3.8).
+ * is a failure wherever it happens (RFC 5321 3.8).  When smtpconf
+ * manages the server (server.c), it is checked before every step and
+ * after the scenario: a crash overrides whatever the steps concluded.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "smtpconf/runner.h"
+#include "smtpconf/server.h"
 #include "runner_int.h"
 
 /* step_fn - one handler per step kind; returns STEP_NEXT or STEP_STOP */
@@ -28,6 +32,7 @@ static int step_close(struct run_ctx *c, const struct sc_step *st);
 static int step_session(struct run_ctx *c, const struct sc_step *st);
 static int step_sleep(struct run_ctx *c, const struct sc_step *st);
 static int step_timeout(struct run_ctx *c, const struct sc_step *st);
+static int step_shutdown(struct run_ctx *c, const struct sc_step *st);
 static int step_unsupported(struct run_ctx *c, const struct sc_step *st);
 
 /* The step table: indexed by enum sc_step_kind. */
@@ -43,7 +48,7 @@ static const struct step_entry {
 	[SC_STEP_SLEEP] = { "sleep", step_sleep },
 	[SC_STEP_TIMEOUT] = { "timeout", step_timeout },
 	[SC_STEP_STARTTLS] = { "starttls", step_unsupported },
-	[SC_STEP_SHUTDOWN] = { "shutdown", step_unsupported },
+	[SC_STEP_SHUTDOWN] = { "shutdown", step_shutdown },
 };
 
 /* sc_run_options_init - defaults from limits.h, TCP connect */
@@ -88,6 +93,7 @@ static struct session *current_session(struct run_ctx *c,
 	if (session_connect(s, c->o, deadline, &err) != SC_OK) {
 		c->res->unreachable = err.status == SC_ERR_CONNECT ||
 				      err.status == SC_ERR_TIMEOUT;
+		c->peer_lost = 1;
 		tx_event(c, st, "connect failed: %s", err.msg);
 		run_error(c, st, err.status, "cannot open session '%s': %s",
 			  s->name, err.msg);
@@ -219,6 +225,39 @@ static int step_timeout(struct run_ctx *c, const struct sc_step *st)
 	return STEP_NEXT;
 }
 
+/*
+ * step_shutdown - ask the managed server to shut down (the stop
+ * signal or the --stop command) and go on at once: the sessions stay
+ * open, so the steps that follow can expect the 421 that RFC 5321
+ * 3.8 asks of a server that is shutting down.
+ */
+static int step_shutdown(struct run_ctx *c, const struct sc_step *st)
+{
+	struct sc_server *srv = c->o->server;
+	struct sc_error err;
+
+	if (srv == NULL) {
+		run_error(c, st, SC_ERR_UNSUPPORTED, "line %u: shutdown needs "
+			  "--spawn or --stop", st->line);
+		return STEP_STOP;
+	}
+	sc_error_clear(&err);
+	if (sc_server_stop_begin(srv, &err) != SC_OK) {
+		run_error(c, st, err.status, "line %u: cannot shut the "
+			  "server down: %s", st->line, err.msg);
+		return STEP_STOP;
+	}
+	if (srv->stop[0] != '\0')
+		tx_event(c, st, "shutdown: ran the stop command");
+	else
+		tx_event(c, st, "shutdown: sent %s to process group %ld",
+			 sc_signal_name(srv->o.stop_signal), (long)srv->pid);
+	snprintf(c->last_cmd, sizeof(c->last_cmd), "shutdown");
+	c->last_cmd_line = st->line;
+	c->shutdown_line = st->line;
+	return STEP_NEXT;
+}
+
 /* step_unsupported - control steps this build cannot perform yet */
 static int step_unsupported(struct run_ctx *c, const struct sc_step *st)
 {
@@ -226,6 +265,35 @@ static int step_unsupported(struct run_ctx *c, const struct sc_step *st)
 		  "supported by this version of smtpconf", st->line,
 		  step_table[st->kind].name);
 	return STEP_STOP;
+}
+
+/*
+ * server_crashed - has the managed server crashed?  After a session
+ * lost the server, its death may not be reaped yet: wait a little.
+ */
+static int server_crashed(struct run_ctx *c, unsigned settle_ms)
+{
+	struct sc_server *srv = c->o->server;
+
+	if (settle_ms)
+		sc_server_settle(srv, settle_ms);
+	else
+		sc_server_poll(srv);
+	if (!sc_server_crashed(srv))
+		return 0;
+	run_crashed(c);
+	return 1;
+}
+
+/* has_shutdown - 1 when the scenario shuts the server down */
+static int has_shutdown(const struct sc_scenario *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsteps; i++)
+		if (s->steps[i].kind == SC_STEP_SHUTDOWN)
+			return 1;
+	return 0;
 }
 
 /* run_steps - walk the steps until one stops the scenario */
@@ -240,6 +308,8 @@ static void run_steps(struct run_ctx *c)
 			run_interrupted(c, st);
 			return;
 		}
+		if (c->o->server != NULL && server_crashed(c, 0))
+			return;
 		if (sc_now_ms() >= c->deadline) {
 			run_fail(c, st, c->s->level, "the scenario ran out of "
 				 "time (%u ms) before line %u",
@@ -284,6 +354,12 @@ int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 	memset(res, 0, sizeof(*res));
 	res->scenario = s;
 	res->verdict = SC_VERDICT_ERROR;
+	if (o->server == NULL && has_shutdown(s)) {
+		res->verdict = SC_VERDICT_SKIP;
+		res->reason = strdup("needs --spawn or --stop (it shuts the "
+				     "server down)");
+		return SC_OK;
+	}
 	if (!sc_conds_hold(s, caps, why, sizeof(why))) {
 		res->verdict = SC_VERDICT_SKIP;
 		res->reason = strdup(why);
@@ -294,6 +370,8 @@ int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 		return SC_ERR_NOMEM;
 	ctx_init(c, s, o, caps, res);
 	run_steps(c);
+	if (o->server != NULL && !c->res->crashed)
+		server_crashed(c, c->peer_lost ? SC_SERVER_SETTLE_MS : 0);
 	for (i = 0; i < c->nsessions; i++)
 		session_close(&c->sessions[i]);
 	res->duration_ms = sc_now_ms() - c->t0;

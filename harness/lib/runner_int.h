@@ -23,6 +23,8 @@ struct run_ctx {
 	unsigned step_timeout_ms;	/* current per-step timeout */
 	char last_cmd[128];		/* display form of the last send */
 	unsigned last_cmd_line;
+	int peer_lost;			/* a session lost the server */
+	unsigned shutdown_line;		/* line of `shutdown`, 0: none yet */
 };
 
 long long step_deadline(const struct run_ctx *c, unsigned ms);
@@ -44,6 +46,7 @@ int run_interrupted(struct run_ctx *c, const struct sc_step *st);
 int judge_reply(struct run_ctx *c, const struct sc_step *st,
 		struct session *s, enum wait_outcome w, struct sc_reply *r,
 		struct sc_error *err);
+void run_crashed(struct run_ctx *c);
 int expect_close(struct run_ctx *c, const struct sc_step *st,
 		 struct session *s, unsigned timeout_ms, const char *after);
 

@@ -57,8 +57,9 @@
 /*
  * The on/off modes.  Each breaks one rule; mock_modes.c says which.
  * Modes that take a value (delay, close-after, 421-on, 421-stay-open,
- * reply, line-limit, text-line-limit, advertise) live in their own
- * fields of struct mock_modes.
+ * crash-on, exit-on, asan-report-on, reply, line-limit,
+ * text-line-limit, advertise) live in their own fields of struct
+ * mock_modes.
  */
 enum mock_flag {
 	MF_GREET_NONE,
@@ -128,6 +129,9 @@ struct mock_modes {
 	unsigned long close_after;	/* close-after=N: 0 is off */
 	struct mock_verbs close_421;	/* 421-on=VERB */
 	struct mock_verbs stay_421;	/* 421-stay-open=VERB */
+	struct mock_verbs crash_on;	/* crash-on=VERB: server dies, SIGABRT */
+	struct mock_verbs exit_on;	/* exit-on=VERB: server exits 1 */
+	struct mock_verbs asan_on;	/* asan-report-on=VERB: fake report */
 	size_t noverride;		/* reply=VERB:CODE */
 	struct mock_override override[MOCK_OVERRIDES_MAX];
 	unsigned line_limit;		/* line-limit=N, CRLF included */
@@ -241,6 +245,16 @@ int mock_reply_override(struct mock_session *s, const char *verb,
 			size_t len);
 
 /* mock_server.c */
+
+/* The faults that break the whole server, not one session. */
+enum mock_fault {
+	MOCK_FAULT_CRASH,	/* crash-on: the server dies by SIGABRT */
+	MOCK_FAULT_EXIT,	/* exit-on: the server exits with status 1 */
+	MOCK_FAULT_ASAN		/* asan-report-on: a fake report on stderr */
+};
+
+/* mock_fault - act out a fault of the server process (may not return) */
+void mock_fault(enum mock_fault f);
 
 struct mock_config {
 	char listen[64];		/* loopback address */

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -215,6 +216,16 @@ static const struct mock_mode_def mode_table[] = {
 	{"421-stay-open", -1, mode_set_verb, "VERB", NULL,
 	 "RFC 5321 3.8, 4.2.2: after 421 the server closes",
 	 "answers VERB (or GREETING) with 421 4.3.2, keeps serving"},
+	{"crash-on", -1, mode_set_verb, "VERB", NULL,
+	 "nothing in SMTP: a server must not crash (memory safety)",
+	 "on VERB (not GREETING) the server process dies by SIGABRT"},
+	{"exit-on", -1, mode_set_verb, "VERB", NULL,
+	 "nothing in SMTP: a server must not exit while serving",
+	 "on VERB (not GREETING) the server exits with status 1"},
+	{"asan-report-on", -1, mode_set_verb, "VERB", NULL,
+	 "nothing in SMTP: memory errors (a sanitizer would report one)",
+	 "on VERB (not GREETING) prints a fake AddressSanitizer report, "
+	 "then answers VERB as usual"},
 	{"reply", -1, mode_set_reply, "VERB:CODE", NULL,
 	 "RFC 5321 4.3.2: the reply codes each command may get",
 	 "answers VERB (or GREETING) with CODE (200..599), state unchanged"},
@@ -433,12 +444,33 @@ static int mode_verb(const struct mock_mode_def *d, const char *value,
 	return 0;
 }
 
-/* mode_set_verb - 421-on=VERB and 421-stay-open=VERB */
+/* mode_verb_list - the verb list of a VERB mode, by the mode's name */
+static struct mock_verbs *mode_verb_list(struct mock_modes *m,
+					 const char *name)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} lists[] = {
+		{"421-on", offsetof(struct mock_modes, close_421)},
+		{"421-stay-open", offsetof(struct mock_modes, stay_421)},
+		{"crash-on", offsetof(struct mock_modes, crash_on)},
+		{"exit-on", offsetof(struct mock_modes, exit_on)},
+		{"asan-report-on", offsetof(struct mock_modes, asan_on)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (strcmp(lists[i].name, name) == 0)
+			return (struct mock_verbs *)((char *)m + lists[i].off);
+	return NULL;
+}
+
+/* mode_set_verb - 421-on, 421-stay-open and the fault modes: VERB */
 static int mode_set_verb(struct mock_modes *m, const struct mock_mode_def *d,
 			 const char *value, char *err, size_t errlen)
 {
-	struct mock_verbs *v = strcmp(d->name, "421-on") == 0 ?
-	    &m->close_421 : &m->stay_421;
+	struct mock_verbs *v = mode_verb_list(m, d->name);
 
 	if (v->n >= MOCK_VERBS_MAX) {
 		snprintf(err, errlen, "%s: at most %d verbs", d->name,

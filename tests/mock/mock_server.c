@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -69,6 +70,53 @@ static void sig_handler(int sig)
 	errno = saved;
 }
 
+/* fault_exit - SIGUSR1 in the parent: a session asked for exit-on */
+static void fault_exit(int sig)
+{
+	(void)sig;
+	_exit(1);
+}
+
+/*
+ * mock_fault - act out a fault of the server process.  Sessions run
+ * in children, but a harness watches the process it started: a crash
+ * must take the parent down too, as it would in a server that serves
+ * every session in one process.
+ */
+void mock_fault(enum mock_fault f)
+{
+	long pid = (long)getppid();
+
+	switch (f) {
+	case MOCK_FAULT_CRASH:
+		kill(getppid(), SIGABRT);
+		signal(SIGABRT, SIG_DFL);
+		abort();
+	case MOCK_FAULT_EXIT:
+		kill(getppid(), SIGUSR1);
+		_exit(1);
+	case MOCK_FAULT_ASAN:
+		fprintf(stderr, "================================"
+			"=================================\n"
+			"==%ld==ERROR: AddressSanitizer: heap-buffer-overflow "
+			"on address 0x602000000011 at pc 0x000000000000 "
+			"bp 0x000000000000 sp 0x000000000000\n"
+			"READ of size 1 at 0x602000000011 thread T0\n"
+			"    #0 0x0 in mock_fault (a fake report: mock_smtpd "
+			"asan-report-on)\n"
+			"SUMMARY: AddressSanitizer: heap-buffer-overflow "
+			"(fake)\n", pid);
+		fflush(stderr);
+		break;
+	}
+}
+
+/* faults_on - 1 when a mode may crash the server */
+static int faults_on(const struct mock_modes *m)
+{
+	return m->crash_on.n > 0 || m->exit_on.n > 0;
+}
+
 /* sig_setup - a fresh self-pipe and the handlers for this process */
 static int sig_setup(int want_chld)
 {
@@ -90,6 +138,8 @@ static int sig_setup(int want_chld)
 		sigaction(SIGCHLD, &sa, NULL);
 	else
 		signal(SIGCHLD, SIG_DFL);
+	/* exit-on: a child asks the parent to exit; only it listens. */
+	signal(SIGUSR1, want_chld ? fault_exit : SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
@@ -454,6 +504,12 @@ int mock_server_run(const struct mock_config *cfg)
 	unsigned port = 0;
 
 	srv.cfg = cfg;
+	/* A crash we cause on purpose should leave no core file. */
+	if (faults_on(&cfg->modes)) {
+		struct rlimit none = {0, 0};
+
+		setrlimit(RLIMIT_CORE, &none);
+	}
 	if (sig_setup(1) < 0) {
 		fprintf(stderr, "mock_smtpd: pipe: %s\n", strerror(errno));
 		return 1;

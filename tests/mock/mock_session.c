@@ -11,6 +11,7 @@
  * nothing of sockets.  Misbehaviour modes are consulted at the one
  * place each rule is implemented.
  */
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 #include "mock.h"
@@ -419,6 +420,32 @@ static int cmd_421(struct mock_session *s, const char *verb, size_t vlen,
 	return 1;
 }
 
+/*
+ * cmd_fault - crash-on, exit-on, asan-report-on for this verb.  The
+ * first two do not return; the report is printed and the command is
+ * then answered as usual, as a server with a silent overflow would.
+ */
+static void cmd_fault(struct mock_session *s, const char *verb, size_t vlen)
+{
+	static const struct {
+		size_t off;
+		enum mock_fault fault;
+	} faults[] = {
+		{offsetof(struct mock_modes, crash_on), MOCK_FAULT_CRASH},
+		{offsetof(struct mock_modes, exit_on), MOCK_FAULT_EXIT},
+		{offsetof(struct mock_modes, asan_on), MOCK_FAULT_ASAN},
+	};
+	const struct mock_verbs *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		v = (const struct mock_verbs *)((const char *)s->modes +
+						faults[i].off);
+		if (mock_verbs_has(v, verb, vlen))
+			mock_fault(faults[i].fault);
+	}
+}
+
 /* cmd_bad_bytes - 1 when the line holds NUL or a bare CR or LF */
 static int cmd_bad_bytes(const char *line, size_t len)
 {
@@ -443,6 +470,7 @@ static void cmd_line(struct mock_session *s, const char *line, size_t len)
 			   "command");
 		return;
 	}
+	cmd_fault(s, line, vlen);
 	if (cmd_421(s, line, vlen, "4.3.2"))
 		return;
 	/* reply=VERB:CODE answers in place of the command; no state moves. */

@@ -420,9 +420,15 @@ static void test_unsupported_control_step(void)
 	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
 	struct run rn;
 
-	run_text(&rn, HEADER "S: 220\nshutdown\n", &sc);
+	run_text(&rn, HEADER "S: 220\nstarttls\n", &sc);
 	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_ERROR);
 	CU_ASSERT(reason_has(&rn, "not supported"));
+	run_free(&rn);
+	/* shutdown needs a managed server (--spawn/--stop): skipped. */
+	run_text(&rn, HEADER "S: 220\nshutdown\nS: 421 closed\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_SKIP);
+	CU_ASSERT(reason_has(&rn, "needs --spawn or --stop"));
+	CU_ASSERT_EQUAL(rn.r.ntx, 0);
 	run_free(&rn);
 }
 

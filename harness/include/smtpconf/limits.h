@@ -80,4 +80,16 @@
 /* Bytes of peer data shown in one message (terminal, report text). */
 #define SC_DISPLAY_CLIP		400
 
+/* The server under test, when smtpconf starts it (--spawn): the last
+ * bytes of its stdout and stderr are kept in a ring, and a crash
+ * report carries the tail of that ring. */
+#define SC_SERVER_OUTPUT_RING	(256 * 1024)
+#define SC_SERVER_OUTPUT_TAIL	(16 * 1024)
+#define SC_SERVER_CMD_MAX	4096	/* --spawn/--stop after ${port} */
+#define SC_DEFAULT_SPAWN_TIMEOUT_MS	30000	/* until it greets */
+#define SC_DEFAULT_STOP_TIMEOUT_MS	10000	/* then SIGKILL */
+/* After a session saw the server vanish, how long we wait for the
+ * process to be reaped before judging that it did not crash. */
+#define SC_SERVER_SETTLE_MS	1000
+
 #endif

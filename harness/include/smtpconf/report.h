@@ -28,6 +28,9 @@ int sc_report_json(struct sc_buf *out, const struct sc_run_info *info,
 /* sc_report_junit - JUnit XML: one testcase per scenario; failure vs error kept apart */
 int sc_report_junit(struct sc_buf *out, const struct sc_run_info *info,
 		    const struct sc_result *results, size_t n);
+/* sc_report_html - one self-contained HTML page (docs/html-report.md) */
+int sc_report_html(struct sc_buf *out, const struct sc_run_info *info,
+		   const struct sc_result *results, size_t n);
 /* sc_write_atomic - write data to path via a temp file in the same directory + rename */
 int sc_write_atomic(const char *path, const char *data, size_t len,
 		    struct sc_error *err);

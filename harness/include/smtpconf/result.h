@@ -47,6 +47,11 @@ struct sc_result {
 	char *observed;			/* "502 Command not implemented", escaped-safe */
 	char *waiver;			/* waiver reason when waived */
 	int unreachable;		/* could not connect: exit code 3 */
+	int crashed;			/* the server crashed in it: exit 3 */
+	/* With crashed: the tail of the server's stdout and stderr, raw
+	 * bytes (escape before showing), at most SC_SERVER_OUTPUT_TAIL. */
+	char *server_output;
+	size_t server_output_len;
 	long long duration_ms;
 	struct sc_tx_entry *tx;
 	size_t ntx;

@@ -9,6 +9,8 @@
 #include "smtpconf/transport.h"
 #include "smtpconf/ehlo.h"
 
+struct sc_server;
+
 /* Opens a new connection for a session; the default is TCP to host:port. */
 typedef int (*sc_connect_fn)(void *ctx, const char *session,
 			     long long deadline_ms, struct sc_transport *out,
@@ -25,6 +27,7 @@ struct sc_run_options {
 	sc_connect_fn connect;		/* NULL: TCP to host:port */
 	void *connect_ctx;
 	volatile sig_atomic_t *interrupted;	/* set by a signal handler: stop soon */
+	struct sc_server *server;	/* --spawn/--stop server, or NULL */
 };
 
 /* What a probe session learned about the server. */
@@ -50,6 +53,10 @@ void sc_server_info_free(struct sc_server_info *info);
  * sc_run_scenario - run one scenario; caps decide when: conditions and
  * supply ehlo.* variables.  Always fills *res (verdict PASS/FAIL/SKIP/
  * ERROR/NOTRUN); the return value is SC_OK unless memory ran out.
+ * With o->server set, a crash of the server while the scenario runs
+ * makes it an ERROR with res->crashed set and the output's tail in
+ * res->server_output; without it, a scenario with a `shutdown` step
+ * is skipped.
  */
 int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 		    const struct sc_capabilities *caps, struct sc_result *res);

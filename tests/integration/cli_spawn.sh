@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# cli_spawn.sh - `smtpconf run --spawn`: the harness starts the mock
+# server itself, restarts it after a crash, charges the crash to the
+# scenario that caused it (ERROR, exit 3), finds sanitizer reports in
+# its output, and runs the shutdown scenarios, which are skipped when
+# no server is managed.
+. "$(dirname "$0")/lib.sh"
+smtpconf=$1 mock=$2 scenarios=$3
+scratch_dir
+
+# pick_port - a loopback port nothing accepts on (below the ephemeral range)
+pick_port() {
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 12000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			PORT=$p
+			return 0
+		fi
+	done
+	die "no free port"
+}
+
+# spawn MODES ARGS... - run with the mock started by smtpconf
+spawn() {
+	local modes=$1
+	shift
+	"$smtpconf" run "$scenarios" --target "127.0.0.1:$PORT" \
+		--spawn "$mock --port \${port} --mode $modes" \
+		--step-timeout 2s --no-color --json "$SCRATCH/r.json" "$@"
+}
+
+# no_server_left - the run stopped what it started
+no_server_left() {
+	if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+		die "a server still listens on $PORT after the run"
+	fi
+}
+
+pick_port
+
+# The whole suite against the correct mock: every check passes, the
+# shutdown scenarios included (they need the managed server).
+expect_exit 0 spawn correct
+expect_output "$SCRATCH/out" "^[0-9]+ passed, 0 failed"
+expect_output "$SCRATCH/out" "^PASS +SHOULD +rfc5321/shutdown/421-to-open-sessions:"
+expect_output "$SCRATCH/out" "^PASS +SHOULD +rfc5321/shutdown/421-during-data:"
+no_server_left
+
+# A fresh server per scenario changes nothing for a correct server.
+expect_exit 0 spawn correct --restart-each --only 'rfc5321/noop/*' \
+	--only 'rfc5321/quit/*'
+expect_output "$SCRATCH/out" "^[0-9]+ passed, 0 failed"
+no_server_left
+
+# crash-on=NOOP: the server dies by SIGABRT.  The scenario that sent
+# NOOP is an ERROR saying so; the scenarios after it still run on a
+# restarted server; exit 3.
+expect_exit 3 spawn crash-on=NOOP --only 'rfc5321/noop/basic' \
+	--only 'rfc5321/quit/*'
+expect_output "$SCRATCH/out" "^ERROR +MUST +rfc5321/noop/basic:"
+expect_output "$SCRATCH/out" "server crashed: killed by signal 6 \(SIGABRT.*after .NOOP. \(line [0-9]+\)"
+expect_output "$SCRATCH/out" "^PASS +MUST +rfc5321/quit/basic:"
+expect_output "$SCRATCH/r.json" '"crashed": true'
+expect_output "$SCRATCH/r.json" '"server_output": "'
+no_server_left
+
+# exit-on=NOOP: the server exits with status 1.
+expect_exit 3 spawn exit-on=NOOP --only 'rfc5321/noop/basic'
+expect_output "$SCRATCH/out" "server crashed: exited with status 1 after .NOOP."
+
+# asan-report-on=NOOP: the server keeps serving, but its report is
+# found in its output and charged to the scenario.
+expect_exit 3 spawn asan-report-on=NOOP --only 'rfc5321/noop/basic' \
+	--only 'rfc5321/quit/basic'
+expect_output "$SCRATCH/out" "^ERROR +MUST +rfc5321/noop/basic:"
+expect_output "$SCRATCH/out" "printed an AddressSanitizer report after .NOOP."
+expect_output "$SCRATCH/out" "ERROR: AddressSanitizer: heap-buffer-overflow"
+expect_output "$SCRATCH/out" "^PASS +MUST +rfc5321/quit/basic:"
+no_server_left
+
+# shutdown-silent: the sessions close without 421 - a SHOULD failure
+# (RFC 5321 3.8), exit 1 only when SHOULD failures count.
+expect_exit 0 spawn shutdown-silent --only 'rfc5321/shutdown/*'
+expect_output "$SCRATCH/out" "^FAIL +SHOULD +rfc5321/shutdown/421-to-open-sessions:"
+expect_output "$SCRATCH/out" "without a 421 reply"
+expect_exit 1 spawn shutdown-silent --only 'rfc5321/shutdown/*' \
+	--fail-on must,should
+no_server_left
+
+# A command that exits at once: exit 3, its output shown.
+expect_exit 3 "$smtpconf" run "$scenarios" --target "127.0.0.1:$PORT" \
+	--spawn 'echo boom-from-the-server; exit 1' --no-color
+expect_output "$SCRATCH/err" "exited with status 1"
+expect_output "$SCRATCH/err" "boom-from-the-server"
+
+# Options that need --spawn, and a bad signal name: usage errors.
+expect_exit 2 "$smtpconf" run "$scenarios" --target "127.0.0.1:$PORT" \
+	--restart-each
+expect_exit 2 "$smtpconf" run "$scenarios" --target "127.0.0.1:$PORT" \
+	--spawn true --stop-signal SEGV
+
+# Without --spawn the shutdown scenarios are skipped, not failed.
+start_mock "$mock" correct
+expect_exit 0 "$smtpconf" run "$scenarios" --only 'rfc5321/shutdown/*' \
+	--target "127.0.0.1:$MOCK_PORT" --no-color --json "$SCRATCH/r.json"
+expect_output "$SCRATCH/out" "^SKIP +SHOULD +rfc5321/shutdown/421-to-open-sessions:"
+expect_output "$SCRATCH/r.json" "needs --spawn or --stop"
+exit 0
