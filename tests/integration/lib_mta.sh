@@ -1,0 +1,70 @@
+# lib_mta.sh - the shared body of the real-MTA tests (sourced by
+# mta_*.sh with their arguments: SMTPCONF SCENARIOS SOURCE-TOP).
+#
+# A real-MTA test starts one server with its ci/mta/NAME.sh script on a
+# free loopback port, runs the built-in suite against it with the
+# server's waiver file, and passes when smtpconf exits 0: no MUST-level
+# failure other than those waived, each with its reason.  The server is
+# stopped on exit, whatever happens.
+. "$(dirname "$0")/lib.sh"
+smtpconf=$1 scenarios=$2 top=$3
+
+# mta_skip MESSAGE... - exit 77 (skip), or fail when SMTPCONF_REQUIRE_MTA=1
+mta_skip() {
+	if [ "${SMTPCONF_REQUIRE_MTA:-0}" = 1 ]; then
+		die "$* (SMTPCONF_REQUIRE_MTA=1)"
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
+# mta_stop - stop the server and remove the scratch directory
+mta_stop() {
+	"$top/ci/mta/$MTA_NAME.sh" stop "$SCRATCH/$MTA_NAME" >/dev/null 2>&1
+	cleanup
+}
+
+# mta_start NAME LABEL - start ci/mta/NAME.sh; sets MTA_PORT
+mta_start() {
+	MTA_NAME=$1
+	MTA_LABEL=$2
+	scratch_dir
+	. "$top/ci/mta/common.sh"
+	MTA_PORT=$(free_port)
+	trap mta_stop EXIT
+	"$top/ci/mta/$MTA_NAME.sh" start "$SCRATCH/$MTA_NAME" "$MTA_PORT" ||
+		die "could not start $MTA_LABEL"
+}
+
+# mta_run_suite BANNER-ERE CAPABILITY - the suite must pass; the probe
+# must have seen this server (banner) and its EHLO reply (a capability)
+mta_run_suite() {
+	local report=$SCRATCH/$MTA_NAME rc
+
+	"$smtpconf" run "$scenarios" --target "127.0.0.1:$MTA_PORT" \
+		--no-color --waivers "$top/ci/waivers/$MTA_NAME.txt" \
+		--json "$report.json" --junit "$report.xml" \
+		>"$SCRATCH/out" 2>"$SCRATCH/err"
+	rc=$?
+	cat "$SCRATCH/out" "$SCRATCH/err"
+	[ "$rc" = 0 ] || die "smtpconf exited $rc against $MTA_LABEL"
+	expect_output "$SCRATCH/out" "^server 127.0.0.1:$MTA_PORT: $1"
+	expect_output "$SCRATCH/out" "$2"
+	expect_output "$SCRATCH/out" "^PASS +MUST +rfc5321/quit/basic"
+	expect_output "$report.json" '"reachable": true'
+	if grep -q '"verdict": "error"' "$report.json"; then
+		die "a scenario could not run against $MTA_LABEL"
+	fi
+	# Waivers name real deviations: one that matched nothing is stale.
+	if grep -q "matched no failure" "$SCRATCH/err"; then
+		die "a waiver in ci/waivers/$MTA_NAME.txt matched no failure"
+	fi
+}
+
+# mta_keep_reports - copy the reports to $SMTPCONF_REPORT_DIR, if set
+mta_keep_reports() {
+	[ -n "${SMTPCONF_REPORT_DIR:-}" ] || return 0
+	mkdir -p "$SMTPCONF_REPORT_DIR"
+	cp "$SCRATCH/$MTA_NAME.json" "$SCRATCH/$MTA_NAME.xml" \
+		"$SMTPCONF_REPORT_DIR/"
+}
