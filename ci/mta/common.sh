@@ -324,3 +324,22 @@ deb_unpack() {
 	mv "$tmp/root" "$cache/$name"
 	rm -rf "$tmp"
 }
+
+# mta_main TABLE ARGS... - run cmd_SUB for "SUB ARG..." when SUB is in
+# TABLE ("start:2 stop:1 ...": sub-command and its argument count);
+# anything else calls the script's usage function.
+mta_main() {
+	local table=$1 entry sub want
+	shift
+	(($# >= 1)) || usage
+	for entry in $table; do
+		sub=${entry%%:*}
+		want=${entry#*:}
+		[[ $1 == "$sub" ]] || continue
+		(($# - 1 == want)) || usage
+		shift
+		"cmd_$sub" "$@"
+		return
+	done
+	usage
+}

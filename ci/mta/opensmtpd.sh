@@ -302,34 +302,9 @@ cmd_status() {
 	return 3
 }
 
-# main - dispatch on the sub-command
-main() {
-	(($# >= 1)) || usage
-	case $1 in
-	install)
-		(($# == 1)) || usage
-		cmd_install
-		;;
-	check)
-		(($# == 1)) || usage
-		installed
-		;;
-	start)
-		(($# == 3)) || usage
-		cmd_start "$2" "$3"
-		;;
-	stop)
-		(($# == 2)) || usage
-		cmd_stop "$2"
-		;;
-	status)
-		(($# == 2)) || usage
-		cmd_status "$2"
-		;;
-	*)
-		usage
-		;;
-	esac
+# cmd_check - exit 0 when the unpacked server is usable
+cmd_check() {
+	installed
 }
 
-main "$@"
+mta_main "install:0 check:0 start:2 stop:1 status:1" "$@"

@@ -297,26 +297,4 @@ cmd_status() {
 	return 3
 }
 
-# main - dispatch on the sub-command
-main() {
-	(($# >= 2)) || usage
-	case $1 in
-	start)
-		(($# == 3)) || usage
-		cmd_start "$2" "$3"
-		;;
-	stop)
-		(($# == 2)) || usage
-		cmd_stop "$2"
-		;;
-	status)
-		(($# == 2)) || usage
-		cmd_status "$2"
-		;;
-	*)
-		usage
-		;;
-	esac
-}
-
-main "$@"
+mta_main "start:2 stop:1 status:1" "$@"
