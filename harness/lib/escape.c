@@ -326,3 +326,22 @@ void sc_escape_redisplay(struct sc_buf *out, const char *s, size_t n,
 	if (shown < n)
 		sc_buf_printf(out, "...[%zu more bytes]", n - shown);
 }
+
+/* sc_escape_display_lines - display-escape line by line; see escape.h */
+void sc_escape_display_lines(struct sc_buf *out, const char *bytes, size_t n,
+			     const char *prefix)
+{
+	const char *nl;
+	size_t len;
+
+	while (n > 0) {
+		nl = memchr(bytes, '\n', n);
+		len = nl ? (size_t)(nl - bytes) : n;
+		sc_buf_puts(out, prefix);
+		sc_escape_display(out, bytes, len, 0);
+		sc_buf_putc(out, '\n');
+		len += nl ? 1 : 0;
+		bytes += len;
+		n -= len;
+	}
+}

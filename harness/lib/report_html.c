@@ -1113,6 +1113,27 @@ static void put_rule(struct sc_buf *out, const struct sc_result *r)
 	}
 }
 
+/*
+ * put_server_output - the managed server's last output (a crash or
+ * sanitizer report), each line display-escaped, then HTML-escaped.
+ */
+static void put_server_output(struct sc_buf *out, const struct sc_result *r)
+{
+	struct sc_buf d;
+
+	if (r->server_output == NULL || r->server_output_len == 0)
+		return;
+	sc_buf_init(&d, 0);
+	sc_escape_display_lines(&d, r->server_output, r->server_output_len,
+				"");
+	sc_buf_puts(out, "<details open class=\"server-output\"><summary>"
+		    "Server output (last bytes)</summary><pre>");
+	sc_escape_html(out, sc_buf_cstr(&d), d.len);
+	sc_buf_puts(out, "</pre></details>\n");
+	out->failed |= d.failed;
+	sc_buf_free(&d);
+}
+
 /* html_result_full - a failure, error or waiver with all its evidence */
 static void html_result_full(struct html *h, const struct sc_result *r)
 {
@@ -1136,6 +1157,7 @@ static void html_result_full(struct html *h, const struct sc_result *r)
 		sc_buf_puts(out, "</p>\n");
 	}
 	put_transcript(out, r, r->verdict != SC_VERDICT_WAIVED);
+	put_server_output(out, r);
 	sc_buf_puts(out, "</article>\n");
 }
 

@@ -274,6 +274,26 @@ static void put_tx_entry(struct sc_buf *out, const struct sc_tx_entry *e,
 	sc_buf_free(&d);
 }
 
+/*
+ * put_server_output - the managed server's last output, one display-
+ * escaped line per line it printed: a crash or sanitizer report is the
+ * first thing a developer reads.
+ */
+static void put_server_output(struct sc_buf *out, const struct sc_result *r)
+{
+	struct sc_buf d;
+
+	if (r->server_output == NULL || r->server_output_len == 0)
+		return;
+	sc_buf_init(&d, 0);
+	sc_buf_puts(&d, "\nserver output (last bytes):\n");
+	sc_escape_display_lines(&d, r->server_output, r->server_output_len,
+				"|  ");
+	sc_escape_xml(out, sc_buf_cstr(&d), d.len);
+	out->failed |= d.failed;
+	sc_buf_free(&d);
+}
+
 /* put_details - the body of failure/error/system-out: facts, transcript */
 static void put_details(struct sc_buf *out, const struct sc_result *r)
 {
@@ -308,6 +328,7 @@ static void put_details(struct sc_buf *out, const struct sc_result *r)
 	if (r->tx_dropped > 0)
 		sc_buf_printf(out, "*  [%zu more transcript entries not "
 			      "kept]\n", r->tx_dropped);
+	put_server_output(out, r);
 }
 
 /* put_outcome_element - <failure>, <error> with message, type and body */

@@ -22,6 +22,13 @@
 void sc_escape_display(struct sc_buf *out, const char *bytes, size_t n,
 		       size_t clip);
 /*
+ * sc_escape_display_lines - like sc_escape_display, one output line per
+ * LF-terminated input line, each after prefix: for program output
+ * (a server's stderr) that is read line by line.
+ */
+void sc_escape_display_lines(struct sc_buf *out, const char *bytes, size_t n,
+			     const char *prefix);
+/*
  * sc_escape_redisplay - like sc_escape_display, but a backslash stays as
  * it is: for text the runner already made displayable (a result's
  * observed and reason), which escaping again would double, while raw
