@@ -340,6 +340,26 @@ static int violation_failure(struct run_ctx *c, const struct sc_step *st,
 	return 0;
 }
 
+/*
+ * end_session_by_421 - on-421: end-session: a 421 followed by the close
+ * ends this session without a verdict (RFC 5321 3.8 allows it at any
+ * time); its remaining steps are skipped, other sessions go on.
+ */
+static int end_session_by_421(struct run_ctx *c, const struct sc_step *st,
+			      struct session *s)
+{
+	tx_event(c, st, "server closed the service (421): session '%s' ends "
+		 "here (on-421: end-session)", s->name);
+	free(c->res->expected);
+	free(c->res->observed);
+	c->res->expected = NULL;
+	c->res->observed = NULL;
+	session_close(s);
+	s->closed_line = st->line;
+	s->ended_by_421 = 1;
+	return STEP_NEXT;
+}
+
 /* unexpected_421 - the server is closing the service where the scenario did not expect it */
 static int unexpected_421(struct run_ctx *c, const struct sc_step *st,
 			  struct session *s, const struct sc_reply *r)
@@ -355,6 +375,8 @@ static int unexpected_421(struct run_ctx *c, const struct sc_step *st,
 	w = session_wait_close(s, step_deadline(c, c->o->close_timeout_ms),
 			       &extra, &err);
 	sc_reply_free(&extra);
+	if (w == WAIT_EOF && c->s->on_421_ends_session)
+		return end_session_by_421(c, st, s);
 	if (w == WAIT_EOF) {
 		tx_event(c, st, "server closed the connection");
 		run_fail(c, st, c->s->level, "The server closed the service "

@@ -316,6 +316,10 @@ static void run_steps(struct run_ctx *c)
 				 c->scenario_timeout_ms, st->line);
 			return;
 		}
+		/* After on-421: end-session, the ended session's steps are
+		 * skipped up to the next switch to another session. */
+		if (c->cur->ended_by_421 && st->kind != SC_STEP_SESSION)
+			continue;
 		if (step_table[st->kind].fn(c, st) == STEP_STOP)
 			return;
 	}

@@ -32,6 +32,7 @@ static int key_when(struct sc_parser *p, size_t off, size_t end);
 static int key_timeout(struct sc_parser *p, size_t off, size_t end);
 static int key_step_timeout(struct sc_parser *p, size_t off, size_t end);
 static int key_exclusive(struct sc_parser *p, size_t off, size_t end);
+static int key_on_421(struct sc_parser *p, size_t off, size_t end);
 
 /* header_keys - in the order missing required keys are reported */
 static const struct header_key header_keys[] = {
@@ -45,6 +46,7 @@ static const struct header_key header_keys[] = {
 	{ "timeout", SP_KEY_TIMEOUT, 0, 0, key_timeout },
 	{ "step-timeout", SP_KEY_STEP_TIMEOUT, 0, 0, key_step_timeout },
 	{ "exclusive", SP_KEY_EXCLUSIVE, 0, 0, key_exclusive },
+	{ "on-421", SP_KEY_ON_421, 0, 0, key_on_421 },
 };
 
 #define NKEYS (sizeof(header_keys) / sizeof(header_keys[0]))
@@ -469,6 +471,30 @@ static int key_exclusive(struct sc_parser *p, size_t off, size_t end)
 	return sp_error(p, off, "bad value '%s' for 'exclusive': expected "
 			"yes or no", sp_show(p->line + off, end - off, show,
 					     sizeof(show)));
+}
+
+/*
+ * key_on_421 - on-421: fail | end-session.  RFC 5321 3.8 lets a server
+ * close any session with 421 (7.8: to defend itself); end-session says
+ * that for this scenario a 421 followed by the close is an acceptable
+ * end of that session rather than a failure.
+ */
+static int key_on_421(struct sc_parser *p, size_t off, size_t end)
+{
+	char show[128];
+
+	if (end - off == 4 && strncasecmp(p->line + off, "fail", 4) == 0) {
+		p->s->on_421_ends_session = 0;
+		return SC_OK;
+	}
+	if (end - off == 11 &&
+	    strncasecmp(p->line + off, "end-session", 11) == 0) {
+		p->s->on_421_ends_session = 1;
+		return SC_OK;
+	}
+	return sp_error(p, off, "bad value '%s' for 'on-421': expected fail "
+			"or end-session", sp_show(p->line + off, end - off,
+						  show, sizeof(show)));
 }
 
 /*

@@ -27,6 +27,7 @@ struct session {
 	size_t inlen, inpos;
 	struct sc_reply_parser parser;
 	unsigned closed_line;	/* scenario line of our close */
+	int ended_by_421;	/* on-421: end-session: its remaining steps are skipped */
 };
 
 /* Outcome of waiting for a reply or for the close. */

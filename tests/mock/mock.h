@@ -48,6 +48,7 @@
 #define MOCK_TEXT_LIMIT_MAX	100000
 #define MOCK_KEYWORD_MAX	32	/* advertise=KEYWORD, with the NUL */
 #define MOCK_ADVERTISE_MAX	8	/* advertise=KEYWORD options */
+#define MOCK_DATA_TAIL		8	/* last message bytes kept (data-end=) */
 #define MOCK_DELAY_MAX_MS	120000	/* delay=MS */
 #define MOCK_IDLE_TIMEOUT_S	60	/* per session, between reads */
 #define MOCK_SESSION_MAX_S	600	/* whole session, whatever happens */
@@ -58,8 +59,9 @@
  * The on/off modes.  Each breaks one rule; mock_modes.c says which.
  * Modes that take a value (delay, close-after, 421-on, 421-stay-open,
  * crash-on, exit-on, asan-report-on, reply, line-limit,
- * text-line-limit, advertise) live in their own fields of struct
- * mock_modes.
+ * text-line-limit, advertise, data-end, error-limit, error-limit-silent,
+ * max-sessions) live in their own fields of
+ * struct mock_modes.
  */
 enum mock_flag {
 	MF_GREET_NONE,
@@ -107,6 +109,7 @@ enum mock_flag {
 	MF_REPLY_ENH_WRONG_CLASS,
 	MF_REPLY_ENH_MISSING,
 	MF_SHUTDOWN_SILENT,
+	MF_CR_TERMINATOR,
 	MF_COUNT
 };
 
@@ -138,6 +141,10 @@ struct mock_modes {
 	unsigned text_limit;		/* text-line-limit=N: 0 is off */
 	size_t nadvertise;		/* advertise=KEYWORD */
 	char advertise[MOCK_ADVERTISE_MAX][MOCK_KEYWORD_MAX];
+	unsigned data_end;		/* data-end=VARIANT: bit per variant */
+	unsigned long error_limit;	/* error-limit(-silent)=N; 0 off */
+	int error_limit_silent;		/* ...closing without the 421 */
+	unsigned max_sessions;		/* max-sessions=N; 0: the option's */
 };
 
 /* mock_modes.c */
@@ -154,6 +161,9 @@ int mock_verbs_has(const struct mock_verbs *v, const char *verb, size_t len);
 /* mock_modes_override - reply=VERB:CODE's code for verb (any case), or 0 */
 int mock_modes_override(const struct mock_modes *m, const char *verb,
 			size_t len);
+/* mock_data_end_match - 1 when tail ends in a data-end=VARIANT sequence */
+int mock_data_end_match(const struct mock_modes *m, const char *tail,
+			size_t n);
 
 /* mock_path.c */
 
@@ -210,6 +220,7 @@ struct mock_session {
 	int data_any;		/* a text line came before the final dot */
 	int data_long;		/* a text line broke text-line-limit=N */
 	unsigned long commands;	/* command lines read */
+	unsigned long errors;	/* 5xx replies sent, for error-limit=N */
 	unsigned long messages;	/* messages accepted, for queue ids */
 	unsigned long id;	/* session number, for queue ids */
 	/* The line being read; bytes past MOCK_LINE_MAX are counted only. */
@@ -217,6 +228,10 @@ struct mock_session {
 	size_t len;
 	unsigned long long dropped;
 	int last_cr;		/* the previous byte was CR */
+	int skip_lf;		/* a CR ended the line: drop an LF after it */
+	/* The last bytes of the message, for data-end=VARIANT. */
+	char tail[MOCK_DATA_TAIL];
+	size_t ntail;
 };
 
 /* mock_ehlo_builtin - 1 when the EHLO reply already has this keyword */

@@ -53,6 +53,15 @@ static int mode_set_text_limit(struct mock_modes *,
 static int mode_set_advertise(struct mock_modes *,
 			      const struct mock_mode_def *, const char *,
 			      char *, size_t);
+static int mode_set_data_end(struct mock_modes *,
+			     const struct mock_mode_def *, const char *,
+			     char *, size_t);
+static int mode_set_error_limit(struct mock_modes *,
+				const struct mock_mode_def *, const char *,
+				char *, size_t);
+static int mode_set_sessions(struct mock_modes *,
+			     const struct mock_mode_def *, const char *,
+			     char *, size_t);
 
 #define FLAG(f)	(f), mode_set_flag, NULL
 
@@ -148,6 +157,9 @@ static const struct mock_mode_def mode_table[] = {
 	{"data-end-bare-lf", FLAG(MF_DATA_END_BARE_LF), NULL,
 	 "RFC 5321 4.1.1.4: only CRLF.CRLF ends the data (smuggling)",
 	 "in DATA a bare LF ends a line too, so LF.LF ends the message"},
+	{"cr-terminator", FLAG(MF_CR_TERMINATOR), NULL,
+	 "RFC 5321 2.3.8: only CRLF ends a line",
+	 "a bare CR also ends a command line (an LF right after is dropped)"},
 	{"data-arg-ok", FLAG(MF_DATA_ARG_OK), NULL,
 	 "RFC 5321 4.1.1.4: DATA takes no argument (501)",
 	 "DATA with an argument gets 354"},
@@ -238,6 +250,19 @@ static const struct mock_mode_def mode_table[] = {
 	{"advertise", -1, mode_set_advertise, "KEYWORD", NULL,
 	 "RFC 5321 4.2.4: no EHLO keyword for a command answered 500/502",
 	 "lists KEYWORD (EXPN, ETRN...) in EHLO, implements nothing"},
+	{"data-end", -1, mode_set_data_end, "VARIANT", NULL,
+	 "RFC 5321 4.1.1.4, 2.3.8: only CRLF.CRLF ends the data (smuggling)",
+	 "VARIANT (lf-lf, lf-crlf, cr-cr, cr-lf, crlf-lf, crlf-cr, nul, "
+	 "space) ends the message too"},
+	{"error-limit", -1, mode_set_error_limit, "N", NULL,
+	 "nothing (RFC 5321 7.8 lets a server defend itself; 3.8: 421 first)",
+	 "after the Nth 5xx reply sends 421 4.7.0 at once, then closes"},
+	{"error-limit-silent", -1, mode_set_error_limit, "N", NULL,
+	 "RFC 5321 3.8: no close without 421 (unknown commands get 500)",
+	 "after the Nth 5xx reply closes at once, without a 421"},
+	{"max-sessions", -1, mode_set_sessions, "N", NULL,
+	 "nothing (a server may refuse sessions over its limit with 421)",
+	 "serves N sessions at once (as --max-sessions N); more get 421"},
 	{NULL, -1, NULL, NULL, NULL, NULL, NULL}
 };
 
@@ -329,6 +354,48 @@ static int mode_set_count(struct mock_modes *m, const struct mock_mode_def *d,
 		return -1;
 	}
 	m->close_after = v;
+	return 0;
+}
+
+/*
+ * mode_set_error_limit - error-limit=N and error-limit-silent=N: one
+ * limit, so the two exclude each other
+ */
+static int mode_set_error_limit(struct mock_modes *m,
+				const struct mock_mode_def *d,
+				const char *value, char *err, size_t errlen)
+{
+	int silent = strcmp(d->name, "error-limit-silent") == 0;
+	unsigned long v;
+
+	if (m->error_limit) {
+		snprintf(err, errlen, "%s: error-limit and error-limit-silent "
+			 "set one limit, once", d->name);
+		return -1;
+	}
+	if (mode_number(value, 1, 1000000000UL, &v) < 0) {
+		snprintf(err, errlen, "%s wants a count 1..1000000000",
+			 d->name);
+		return -1;
+	}
+	m->error_limit = v;
+	m->error_limit_silent = silent;
+	return 0;
+}
+
+/* mode_set_sessions - max-sessions=N, for cases that cannot pass options */
+static int mode_set_sessions(struct mock_modes *m,
+			     const struct mock_mode_def *d, const char *value,
+			     char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (mode_number(value, 1, MOCK_SESSIONS_MAX, &v) < 0) {
+		snprintf(err, errlen, "%s wants a count 1..%d", d->name,
+			 MOCK_SESSIONS_MAX);
+		return -1;
+	}
+	m->max_sessions = (unsigned)v;
 	return 0;
 }
 
@@ -514,6 +581,63 @@ static int mode_set_reply(struct mock_modes *m, const struct mock_mode_def *d,
 	}
 	o->code = (int)code;
 	m->noverride++;
+	return 0;
+}
+
+/*
+ * The fake ends of data that data-end=VARIANT accepts, each one that
+ * a real server was found to accept (SMTP smuggling, CVE-2023-51764,
+ * -51765, -51766).  The bytes before the dot include the line end of
+ * the last text line (or of the DATA command).  RFC 5321 4.1.1.4:
+ * "the mail data is terminated by a line containing only a period",
+ * that is, by <CRLF>.<CRLF>, and 2.3.8 allows no other line end.
+ */
+static const struct {
+	const char *name;
+	const char *bytes;
+	size_t len;
+} data_end_table[] = {
+	{"lf-lf", "\n.\n", 3},
+	{"lf-crlf", "\n.\r\n", 4},
+	{"cr-cr", "\r.\r", 3},
+	{"cr-lf", "\r.\n", 3},
+	{"crlf-lf", "\r\n.\n", 4},
+	{"crlf-cr", "\r\n.\r", 4},
+	{"nul", "\r\n\0.\r\n", 6},
+	{"space", "\r\n .\r\n", 6},
+};
+
+#define DATA_END_COUNT	(sizeof(data_end_table) / sizeof(data_end_table[0]))
+
+/* mode_set_data_end - data-end=VARIANT; repeatable, one bit each */
+static int mode_set_data_end(struct mock_modes *m,
+			     const struct mock_mode_def *d,
+			     const char *value, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; value && i < DATA_END_COUNT; i++)
+		if (strcmp(data_end_table[i].name, value) == 0) {
+			m->data_end |= 1U << i;
+			return 0;
+		}
+	snprintf(err, errlen, "%s wants lf-lf, lf-crlf, cr-cr, cr-lf, "
+		 "crlf-lf, crlf-cr, nul or space", d->name);
+	return -1;
+}
+
+/* mock_data_end_match - 1 when tail ends in a data-end=VARIANT sequence */
+int mock_data_end_match(const struct mock_modes *m, const char *tail,
+			size_t n)
+{
+	size_t i, len;
+
+	for (i = 0; i < DATA_END_COUNT; i++) {
+		len = data_end_table[i].len;
+		if ((m->data_end & (1U << i)) && n >= len &&
+		    memcmp(tail + n - len, data_end_table[i].bytes, len) == 0)
+			return 1;
+	}
 	return 0;
 }
 

@@ -135,6 +135,9 @@ void mock_reply(struct mock_session *s, int code, const char *enh,
 	struct sc_buf b;
 	va_list ap;
 
+	/* error-limit=N counts the errors, as Postfix's smtpd does. */
+	if (code >= 500)
+		s->errors++;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);

@@ -349,6 +349,13 @@ static void server_busy(int fd)
 	close(fd);
 }
 
+/* session_limit - max-sessions=N if set, else --max-sessions N */
+static unsigned session_limit(const struct mock_config *cfg)
+{
+	return cfg->modes.max_sessions ? cfg->modes.max_sessions :
+	       cfg->max_sessions;
+}
+
 /* server_accept - take one connection and fork its session */
 static void server_accept(struct server *srv)
 {
@@ -357,7 +364,7 @@ static void server_accept(struct server *srv)
 
 	if (fd < 0)
 		return;
-	if (srv->nchild >= srv->cfg->max_sessions) {
+	if (srv->nchild >= session_limit(srv->cfg)) {
 		server_busy(fd);
 		return;
 	}

@@ -282,6 +282,9 @@ static void data_cmd(struct mock_session *s, const char *arg, size_t alen)
 	s->data_bytes = 0;
 	s->data_any = 0;
 	s->data_long = 0;
+	/* The DATA line's CRLF precedes the first text line. */
+	memcpy(s->tail, "\r\n", 2);
+	s->ntail = 2;
 	/* RFC 2034 4: 3xx replies carry no enhanced code. */
 	mock_reply(s, 354, NULL, "End data with <CR><LF>.<CR><LF>");
 }
@@ -492,6 +495,23 @@ static void cmd_line(struct mock_session *s, const char *line, size_t len)
 		     sp ? (size_t)(line + len - sp) : 0);
 }
 
+/*
+ * error_limit - error-limit=N: after the Nth error, 421 at once and
+ * close, as Postfix does at smtpd_hard_error_limit (RFC 5321 7.8, 3.8:
+ * the 421 may come "asynchronously from command receipt");
+ * error-limit-silent=N closes without it
+ */
+static void error_limit(struct mock_session *s)
+{
+	if (s->modes->error_limit == 0 || s->end != MOCK_RUNNING ||
+	    s->errors < s->modes->error_limit)
+		return;
+	if (!s->modes->error_limit_silent)
+		mock_reply(s, 421, "4.7.0", "%s Error: too many errors",
+			   MOCK_HOSTNAME);
+	s->end = MOCK_CLOSE;
+}
+
 /* session_command - count a command line, apply the line limits */
 static void session_command(struct mock_session *s, const char *line,
 			    size_t len, unsigned long long total)
@@ -507,6 +527,7 @@ static void session_command(struct mock_session *s, const char *line,
 		return;
 	}
 	cmd_line(s, line, len);
+	error_limit(s);
 }
 
 /* data_verdict - the one reply to the final dot; 1 when accepted */
@@ -600,11 +621,51 @@ static int session_lax(const struct mock_session *s)
 	    mode(s, MF_LF_TERMINATOR);
 }
 
+/* session_fake_end - data-end=VARIANT: 1 when ch completes a fake end */
+static int session_fake_end(struct mock_session *s, char ch)
+{
+	if (!s->in_data || s->modes->data_end == 0)
+		return 0;
+	if (s->ntail == sizeof(s->tail)) {
+		memmove(s->tail, s->tail + 1, sizeof(s->tail) - 1);
+		s->ntail--;
+	}
+	s->tail[s->ntail++] = ch;
+	if (!mock_data_end_match(s->modes, s->tail, s->ntail))
+		return 0;
+	/* The partial line is part of the end sequence, not text. */
+	s->len = 0;
+	s->dropped = 0;
+	s->last_cr = 0;
+	s->skip_lf = ch == '\r';
+	data_end(s);
+	return 1;
+}
+
+/* session_cr_end - cr-terminator: 1 when a bare CR ended a command */
+static int session_cr_end(struct mock_session *s, char ch)
+{
+	if (ch != '\r' || s->in_data || !mode(s, MF_CR_TERMINATOR))
+		return 0;
+	s->last_cr = 0;
+	s->skip_lf = 1;
+	session_line(s);
+	return 1;
+}
+
 /* session_byte - add one byte; CRLF (RFC 5321 2.3.8) ends the line */
 static void session_byte(struct mock_session *s, char ch)
 {
 	int was_cr = s->last_cr;
 
+	/* A CR taken as a line end swallows the LF of a CRLF. */
+	if (s->skip_lf) {
+		s->skip_lf = 0;
+		if (ch == '\n')
+			return;
+	}
+	if (session_fake_end(s, ch) || session_cr_end(s, ch))
+		return;
 	s->last_cr = ch == '\r';
 	if (ch == '\n' && (was_cr || session_lax(s))) {
 		/* Drop the CR that was stored (or counted) before the LF. */

@@ -282,6 +282,39 @@ static void test_421_then_close(void)
 	run_free(&rn);
 }
 
+static void test_on_421_end_session(void)
+{
+	static const struct rule rules[] = {
+		{ "XYZZY", "421 4.7.0 too many errors\r\n", 1 },
+		{ "NOOP", "250 ok\r\n", 0 },
+		{ NULL, NULL, 0 }
+	};
+	static const struct rule open_rules[] = {
+		{ "XYZZY", "421 4.7.0 too many errors\r\n", 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+	const char *text = "title: t\nrfc: 5321 3.8\nlevel: MUST\n"
+			   "on-421: end-session\n\nS: 220\nC: XYZZY\n"
+			   "S: 500\nC: XYZZY\nS: 500\nsession two\nS: 220\n"
+			   "C: NOOP\nS: 250\n";
+
+	/* 421 then the close: that session ends, the other goes on. */
+	run_text(&rn, text, &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_PASS);
+	CU_ASSERT_EQUAL(sc.connects, 2);
+	CU_ASSERT_PTR_NULL(rn.r.expected);
+	run_free(&rn);
+	/* 421 but the connection stays open: still a MUST failure. */
+	sc.rules = open_rules;
+	run_text(&rn, text, &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
+	CU_ASSERT(reason_has(&rn, "did not close"));
+	run_free(&rn);
+}
+
 static void test_421_but_stays_open(void)
 {
 	static const struct rule rules[] = {
@@ -487,6 +520,7 @@ int test_register(void)
 		{ "partial reply then close", test_partial_reply_then_close },
 		{ "421 then close", test_421_then_close },
 		{ "421 but stays open", test_421_but_stays_open },
+		{ "on-421: end-session", test_on_421_end_session },
 		{ "then closed", test_then_closed },
 		{ "reply syntax always checked",
 		  test_reply_syntax_is_always_checked },

@@ -115,6 +115,7 @@ struct sc_scenario {
 	unsigned timeout_ms;		/* whole scenario, 0: runner default */
 	unsigned step_timeout_ms;	/* per step, 0: runner default */
 	int exclusive;			/* must not run beside others (shutdown, overload) */
+	int on_421_ends_session;	/* on-421: end-session: 421 + close ends that session, no failure */
 	struct sc_step *steps;
 	size_t nsteps;
 };

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# mta_shutdown.sh - the lifecycle scenarios (rfc5321/shutdown, flood and
+# overload) against Postfix, Exim and aiosmtpd, each started by
+# smtpconf itself (--spawn) through its ci/mta/NAME.sh script and shut
+# down with that script's stop command (--stop), which is what the
+# `shutdown` step runs.  The other real-MTA tests start their servers
+# themselves, so the shutdown scenarios are skipped there.
+#
+# What each server does is a finding, recorded in docs/real-servers.md
+# ("Shutdown and error floods"); this test checks that the findings
+# still hold, verdict by verdict, and that every scenario ran (no
+# ERROR, no SKIP: the server was started, stopped and restarted by
+# smtpconf).  SHOULD-level findings do not change smtpconf's exit
+# status; the one MUST-level finding (Exim closes without 421 after a
+# few unknown commands) makes it 1, and only there.
+#
+# Exit 77 (skip) when no server can run here (root is needed for
+# Postfix and Exim); with SMTPCONF_REQUIRE_MTA=1 (CI) every server
+# must run.
+. "$(dirname "$0")/lib_mta.sh" "$@"
+
+SELECT=(--only 'rfc5321/shutdown/*' --only 'rfc5321/flood/*'
+	--only 'rfc5321/overload/*')
+RAN=0
+
+# unavailable NAME WHY - skip one server, or fail under REQUIRE_MTA
+unavailable() {
+	if [ "${SMTPCONF_REQUIRE_MTA:-0}" = 1 ]; then
+		die "$1: $2 (SMTPCONF_REQUIRE_MTA=1)"
+	fi
+	echo "SKIP $1: $2"
+}
+
+# available NAME - 0 when ci/mta/NAME.sh can start the server here
+available() {
+	local why=""
+
+	case $1 in
+	postfix|exim)
+		[ "$(id -u)" = 0 ] || why="needs root" ;;
+	esac
+	case $1:$why in
+	postfix:)
+		command -v postfix >/dev/null || [ -x /usr/sbin/postfix ] ||
+			why="not installed (ci/install-deps.sh installs it)" ;;
+	exim:)
+		"$top/ci/mta/exim.sh" install >/dev/null 2>&1 ||
+			why="not available (ci/install-deps.sh fetches it)" ;;
+	aiosmtpd:)
+		/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null ||
+			why="not installed (ci/install-deps.sh installs it)" ;;
+	esac
+	[ -z "$why" ] && return 0
+	unavailable "$1" "$why"
+	return 1
+}
+
+# stop_all - stop whatever instance a run left behind
+stop_all() {
+	local name
+
+	for name in postfix exim aiosmtpd; do
+		[ -d "$SCRATCH/$name" ] || continue
+		"$top/ci/mta/$name.sh" stop "$SCRATCH/$name" >/dev/null 2>&1
+	done
+	cleanup
+}
+
+# run_server NAME WANT-EXIT - run the lifecycle scenarios with --spawn;
+# the output is in $SCRATCH/NAME.out
+run_server() {
+	local name=$1 want=$2 dir=$SCRATCH/$1 port rc
+
+	port=$(free_port)
+	# The start script starts the server in the background and
+	# returns; tail then lives as long as the server does, so the
+	# process smtpconf watches ends when the server ends.
+	"$smtpconf" run "$scenarios" "${SELECT[@]}" \
+		--target "127.0.0.1:$port" --no-color -v \
+		--spawn "'$top/ci/mta/$name.sh' start '$dir' \${port} \
+>'$SCRATCH/$name.start' 2>&1 && exec tail --pid=\"\$(cat '$dir/pid')\" \
+-f /dev/null" \
+		--stop "'$top/ci/mta/$name.sh' stop '$dir'" \
+		--json "$SCRATCH/$name.json" >"$SCRATCH/$name.out" 2>&1
+	rc=$?
+	echo "== $name"
+	grep -Ev '^ +>?(C|S):' "$SCRATCH/$name.out"
+	[ "$rc" = "$want" ] ||
+		die "smtpconf exited $rc against $name, expected $want"
+	if grep -q '"verdict": "\(error\|skip\)"' "$SCRATCH/$name.json"; then
+		die "a lifecycle scenario did not run against $name"
+	fi
+	RAN=$((RAN + 1))
+}
+
+# finding NAME VERDICT LEVEL ID [ERE] - one documented result
+finding() {
+	local out=$SCRATCH/$1.out
+
+	expect_output "$out" "^$2 +$3 +rfc5321/$4:"
+	[ -z "${5:-}" ] || expect_output "$out" "$5"
+}
+
+scratch_dir
+. "$top/ci/mta/common.sh"
+trap stop_all EXIT
+
+# Postfix: 421 after its 20th error (smtpd_hard_error_limit), then the
+# close: the defence the flood scenario accepts (on-421: end-session);
+# `postfix stop` ends the open sessions without a 421.
+if available postfix; then
+	run_server postfix 0
+	finding postfix PASS SHOULD flood/unknown-verbs
+	finding postfix PASS MUST overload/sessions-greeted
+	finding postfix FAIL SHOULD shutdown/421-during-data \
+		'without a 421 reply'
+	finding postfix FAIL SHOULD shutdown/421-to-open-sessions \
+		'without a 421 reply'
+fi
+
+# Exim: "500 Too many unrecognized commands" to the 4th unknown verb
+# (smtp_max_unknown_commands = 3), then a close without 421: the MUST
+# finding.  Its session processes answer SIGTERM with 421, except in
+# the middle of message data.
+if available exim; then
+	run_server exim 1
+	finding exim FAIL MUST flood/unknown-verbs \
+		'after .XFLOOD05. .* without a 421 or 221'
+	finding exim PASS MUST overload/sessions-greeted
+	finding exim FAIL SHOULD shutdown/421-during-data \
+		'without a 421 reply'
+	finding exim PASS SHOULD shutdown/421-to-open-sessions
+fi
+
+# aiosmtpd: "502 5.5.1 Too many unrecognized commands, goodbye." to the
+# 5th unknown verb; SIGINT ends every session without a 421.
+if available aiosmtpd; then
+	run_server aiosmtpd 0
+	finding aiosmtpd FAIL SHOULD flood/unknown-verbs \
+		'replied 502 .*Too many unrecognized commands'
+	finding aiosmtpd PASS MUST overload/sessions-greeted
+	finding aiosmtpd FAIL SHOULD shutdown/421-during-data \
+		'without a 421 reply'
+	finding aiosmtpd FAIL SHOULD shutdown/421-to-open-sessions \
+		'without a 421 reply'
+fi
+
+[ "$RAN" -gt 0 ] || mta_skip "none of Postfix, Exim, aiosmtpd can run here"
+exit 0
