@@ -20,6 +20,7 @@ static const struct command {
 	{ "list", cmd_list, "list scenarios with RFC clause, level and tags" },
 	{ "lint", cmd_lint, "check scenario files without a server" },
 	{ "explain", cmd_explain, "explain a reply code or enhanced code" },
+	{ "report", cmd_report, "HTML pages from saved JSON results" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },
 	{ NULL, NULL, NULL }

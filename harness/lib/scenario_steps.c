@@ -139,7 +139,7 @@ static int send_bounded(struct sc_parser *p, const struct sc_template *t,
 static int do_expect(struct sc_parser *p, const struct directive *d,
 		     size_t off)
 {
-	struct sc_step *st;
+	struct sc_step *st = NULL;
 	int rc;
 
 	rc = step_add(p, d->kind, NAME_START(d, off), &st);
@@ -154,7 +154,7 @@ static int do_send(struct sc_parser *p, const struct directive *d,
 {
 	struct sc_template t = { NULL, 0 };
 	char *note = NULL;
-	struct sc_step *st;
+	struct sc_step *st = NULL;
 	int rc;
 
 	if (d->name[0] == 'C')
@@ -205,7 +205,7 @@ static int do_batch(struct sc_parser *p, const struct directive *d,
 static int do_end(struct sc_parser *p, const struct directive *d,
 		  size_t off)
 {
-	struct sc_step *st;
+	struct sc_step *st = NULL;
 	int rc;
 
 	if (!p->in_batch)
@@ -235,7 +235,7 @@ static int do_end(struct sc_parser *p, const struct directive *d,
 static int do_bare(struct sc_parser *p, const struct directive *d,
 		   size_t off)
 {
-	struct sc_step *st;
+	struct sc_step *st = NULL;
 	char after[32];
 	int rc;
 
@@ -280,7 +280,7 @@ static int session_count(struct sc_parser *p, const char *name, size_t off)
 static int do_session(struct sc_parser *p, const struct directive *d,
 		      size_t off)
 {
-	struct sc_step *st;
+	struct sc_step *st = NULL;
 	char show[128];
 	size_t a = sp_skip_space(p, off), b = sp_token_end(p, a);
 	int rc;
@@ -309,7 +309,7 @@ static int do_session(struct sc_parser *p, const struct directive *d,
 static int do_duration(struct sc_parser *p, const struct directive *d,
 		       size_t off)
 {
-	struct sc_step *st;
+	struct sc_step *st = NULL;
 	size_t a = sp_skip_space(p, off), b = sp_token_end(p, a);
 	unsigned ms;
 	int rc;
