@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <openssl/evp.h>
 #include "smtpconf/report_compare.h"
 #include "smtpconf/escape.h"
 #include "smtpconf/limits.h"
 #include "report_html_assets.h"
+#include "html_int.h"
 
 #define NVERDICTS	(SC_VERDICT_NOTRUN + 1)
 #define NLEVELS		(SC_LEVEL_MAY + 1)
@@ -197,40 +197,6 @@ void sc_compare_free(struct sc_compare *c)
 /* ------------------------------------------------------------------ */
 /* Pieces of the pages.                                               */
 
-/* put_text - trusted text, HTML-escaped */
-static void put_text(struct sc_buf *out, const char *s)
-{
-	if (s != NULL)
-		sc_escape_html(out, s, strlen(s));
-}
-
-/* put_display - raw server bytes: made displayable, then HTML-escaped */
-static void put_display(struct sc_buf *out, const char *b, size_t n,
-			size_t clip)
-{
-	struct sc_buf d;
-
-	sc_buf_init(&d, 0);
-	sc_escape_display(&d, b ? b : "", b ? n : 0, clip);
-	sc_escape_html(out, sc_buf_cstr(&d), d.len);
-	out->failed |= d.failed;
-	sc_buf_free(&d);
-}
-
-/* put_safe - the runner's displayable text (observed, reason) */
-static void put_safe(struct sc_buf *out, const char *s, size_t clip)
-{
-	struct sc_buf d;
-
-	if (s == NULL)
-		return;
-	sc_buf_init(&d, 0);
-	sc_escape_redisplay(&d, s, strlen(s), clip);
-	sc_escape_html(out, sc_buf_cstr(&d), d.len);
-	out->failed |= d.failed;
-	sc_buf_free(&d);
-}
-
 /* put_verdict - a verdict badge; "none" when the run had no such result */
 static void put_verdict(struct sc_buf *out, const struct sc_result *r)
 {
@@ -255,21 +221,6 @@ static void put_level(struct sc_buf *out, enum sc_level l)
 		      level_classes[l], sc_level_name(l));
 }
 
-/* hash_source - 'sha256-BASE64' of s, a CSP hash-source; -1 on failure */
-static int hash_source(const char *s, size_t n, char *out, size_t outlen)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-	unsigned int mdlen = 0;
-	int w;
-
-	if (EVP_Digest(s, n, md, &mdlen, EVP_sha256(), NULL) != 1)
-		return -1;
-	EVP_EncodeBlock(b64, md, (int)mdlen);
-	w = snprintf(out, outlen, "'sha256-%s'", (const char *)b64);
-	return w > 0 && (size_t)w < outlen ? 0 : -1;
-}
-
 /*
  * page_head - doctype, policy, title and the style sheet.  The policy
  * names the sheet by its hash and allows no script: these pages have
@@ -285,7 +236,7 @@ static int page_head(struct sc_buf *out, const char *title)
 	sc_buf_init(&css, 0);
 	sc_buf_puts(&css, html_css);
 	sc_buf_puts(&css, table_css);
-	rc = hash_source(sc_buf_cstr(&css), css.len, hash, sizeof(hash));
+	rc = html_hash_source(sc_buf_cstr(&css), css.len, hash, sizeof(hash));
 	if (rc == 0 && !css.failed) {
 		sc_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n"
 			    "<head>\n<meta charset=\"utf-8\">\n");
@@ -297,7 +248,7 @@ static int page_head(struct sc_buf *out, const char *title)
 		sc_buf_puts(out, "<meta name=\"viewport\" content=\"width="
 			    "device-width, initial-scale=1\">\n<meta name="
 			    "\"referrer\" content=\"no-referrer\">\n<title>");
-		put_text(out, title);
+		html_put_text(out, title);
 		sc_buf_puts(out, "</title>\n<link rel=\"icon\" href=\"data:,"
 			    "\">\n<style>");
 		sc_buf_append(out, css.data, css.len);
@@ -317,20 +268,6 @@ static int page_tail(struct sc_buf *out)
 	return out->truncated ? SC_ERR_LIMIT : SC_OK;
 }
 
-/* put_utc - a run's start, UTC to the second */
-static void put_utc(struct sc_buf *out, long long ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char s[64];
-
-	if ((long long)t == ms / 1000 && gmtime_r(&t, &tm) != NULL &&
-	    strftime(s, sizeof(s), "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
-		sc_buf_puts(out, s);
-	else
-		sc_buf_puts(out, "unknown");
-}
-
 /* put_banner_line - the first line of the server's greeting, displayed */
 static void put_banner_line(struct sc_buf *out, const struct sc_run_info *i)
 {
@@ -342,7 +279,7 @@ static void put_banner_line(struct sc_buf *out, const struct sc_run_info *i)
 	for (n = 0; n < s->banner_len && s->banner[n] != '\r' &&
 	     s->banner[n] != '\n'; n++)
 		;
-	put_display(out, s->banner, n, HEADER_CLIP);
+	html_put_display(out, s->banner, n, HEADER_CLIP);
 }
 
 /* put_run_card - one run: target, greeting, start, command line */
@@ -351,13 +288,13 @@ static void put_run_card(struct sc_buf *out, const char *label,
 {
 	sc_buf_printf(out, "<section class=\"card\"><h2>%s</h2>\n"
 		      "<dl class=\"kv\"><dt>target</dt><dd>", label);
-	put_text(out, i->target ? i->target : "unknown");
+	html_put_text(out, i->target ? i->target : "unknown");
 	sc_buf_puts(out, "</dd><dt>greeting</dt><dd><code>");
 	put_banner_line(out, i);
 	sc_buf_puts(out, "</code></dd><dt>started</dt><dd>");
-	put_utc(out, i->started_unix_ms);
+	html_put_utc(out, i->started_unix_ms);
 	sc_buf_puts(out, "</dd><dt>command</dt><dd><code>");
-	put_text(out, i->command_line);
+	html_put_text(out, i->command_line);
 	sc_buf_puts(out, "</code></dd></dl></section>\n");
 }
 
@@ -370,7 +307,7 @@ static void put_change_row(struct sc_buf *out, const struct sc_compare_row *r)
 	const struct sc_result *shown = r->cur ? r->cur : r->old;
 
 	sc_buf_puts(out, "<tr><td><code>");
-	put_text(out, r->id);
+	html_put_text(out, r->id);
 	sc_buf_puts(out, "</code></td><td>");
 	put_level(out, r->level);
 	sc_buf_puts(out, "</td><td>");
@@ -378,7 +315,7 @@ static void put_change_row(struct sc_buf *out, const struct sc_compare_row *r)
 	sc_buf_puts(out, " &rarr; ");
 	put_verdict(out, r->cur);
 	sc_buf_puts(out, "</td><td class=\"obs\">");
-	put_safe(out, shown->observed ? shown->observed : shown->reason,
+	html_put_safe(out, shown->observed ? shown->observed : shown->reason,
 		 SC_DISPLAY_CLIP);
 	sc_buf_puts(out, "</td></tr>\n");
 }
@@ -498,7 +435,7 @@ static void put_matrix_header(struct sc_buf *out,
 		    "<th>level</th>");
 	for (i = 0; i < ncols; i++) {
 		sc_buf_puts(out, "<th>");
-		put_text(out, cols[i].info->target ? cols[i].info->target :
+		html_put_text(out, cols[i].info->target ? cols[i].info->target :
 			 "unknown");
 		sc_buf_puts(out, "<small>");
 		put_banner_line(out, cols[i].info);
@@ -518,7 +455,7 @@ static void put_matrix_row(struct sc_buf *out, const char *id,
 	for (i = 0; i < ncols && any == NULL; i++)
 		any = find(lists[i], cols[i].n, id);
 	sc_buf_puts(out, "<tr><td><code>");
-	put_text(out, id);
+	html_put_text(out, id);
 	sc_buf_puts(out, "</code></td><td>");
 	if (any != NULL && any->scenario != NULL)
 		put_level(out, any->scenario->level);

@@ -28,12 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <openssl/evp.h>
 #include "smtpconf/report.h"
 #include "smtpconf/codes.h"
 #include "smtpconf/escape.h"
 #include "smtpconf/limits.h"
 #include "report_html_assets.h"
+#include "html_int.h"
 
 #define NVERDICTS		(SC_VERDICT_NOTRUN + 1)
 #define NLEVELS			(SC_LEVEL_MAY + 1)
@@ -142,55 +142,6 @@ struct html {
 /* ------------------------------------------------------------------ */
 /* Escaping: the only ways text gets into the page.                   */
 
-/* put_text - trusted text (scenario, command line), HTML-escaped */
-static void put_text(struct sc_buf *out, const char *s)
-{
-	if (s != NULL)
-		sc_escape_html(out, s, strlen(s));
-}
-
-/* put_display - raw server bytes: made displayable, then HTML-escaped */
-static void put_display(struct sc_buf *out, const char *bytes, size_t n,
-			size_t clip)
-{
-	struct sc_buf d;
-
-	sc_buf_init(&d, 0);
-	sc_escape_display(&d, bytes ? bytes : "", bytes ? n : 0, clip);
-	sc_escape_html(out, sc_buf_cstr(&d), d.len);
-	out->failed |= d.failed;
-	sc_buf_free(&d);
-}
-
-/* put_safe - the runner's displayable text (observed, reason) */
-static void put_safe(struct sc_buf *out, const char *s, size_t clip)
-{
-	struct sc_buf d;
-
-	if (s == NULL)
-		return;
-	sc_buf_init(&d, 0);
-	sc_escape_redisplay(&d, s, strlen(s), clip);
-	sc_escape_html(out, sc_buf_cstr(&d), d.len);
-	out->failed |= d.failed;
-	sc_buf_free(&d);
-}
-
-/* hash_source - 'sha256-BASE64' of s, a CSP hash-source; -1 on failure */
-static int hash_source(const char *s, char *out, size_t outlen)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-	unsigned int mdlen = 0;
-	int w;
-
-	if (EVP_Digest(s, strlen(s), md, &mdlen, EVP_sha256(), NULL) != 1)
-		return -1;
-	EVP_EncodeBlock(b64, md, (int)mdlen);
-	w = snprintf(out, outlen, "'sha256-%s'", (const char *)b64);
-	return w > 0 && (size_t)w < outlen ? 0 : -1;
-}
-
 /* ------------------------------------------------------------------ */
 /* Small facts about a result.                                        */
 
@@ -266,7 +217,7 @@ static void html_head(struct html *h)
 		    "width, initial-scale=1\">\n<meta name=\"color-scheme\" "
 		    "content=\"light dark\">\n<meta name=\"referrer\" "
 		    "content=\"no-referrer\">\n<title>smtpconf: ");
-	put_text(out, h->info->target ? h->info->target : "report");
+	html_put_text(out, h->info->target ? h->info->target : "report");
 	if (h->verdicts[SC_VERDICT_FAIL])
 		sc_buf_printf(out, ": %zu failed",
 			      h->verdicts[SC_VERDICT_FAIL]);
@@ -313,7 +264,7 @@ static void html_headline(struct html *h)
 	size_t i;
 
 	sc_buf_puts(h->out, "<h1>smtpconf report <small>");
-	put_text(h->out, h->info->target);
+	html_put_text(h->out, h->info->target);
 	sc_buf_printf(h->out, "</small></h1>\n<p class=\"headline %s\">",
 		      bad ? "bad" : warn ? "warn" : "good");
 	if (h->n == 0) {
@@ -364,7 +315,7 @@ static void put_banner(struct sc_buf *out, const char *b, size_t len)
 	sc_buf_puts(out, "<code class=\"lines\">");
 	while (left > 0) {
 		n = crlf_line_len(p, left);
-		put_display(out, p, n, HTML_LINE_CLIP);
+		html_put_display(out, p, n, HTML_LINE_CLIP);
 		n = n + 2 <= left ? n + 2 : left;
 		p += n;
 		left -= n;
@@ -392,11 +343,11 @@ static void put_caps(struct sc_buf *out, const struct sc_capabilities *c)
 	for (i = 0; i < n; i++) {
 		cap = &c->items[i];
 		sc_buf_puts(out, "<li><code>");
-		put_display(out, cap->keyword,
+		html_put_display(out, cap->keyword,
 			    strnlen(cap->keyword, sizeof(cap->keyword)), 0);
 		if (cap->params[0] != '\0') {
 			sc_buf_putc(out, ' ');
-			put_display(out, cap->params, strnlen(cap->params,
+			html_put_display(out, cap->params, strnlen(cap->params,
 				    sizeof(cap->params)), 0);
 		}
 		sc_buf_puts(out, "</code></li>");
@@ -416,7 +367,7 @@ static void put_ehlo(struct sc_buf *out, const struct sc_server_info *s)
 		return;
 	}
 	sc_buf_puts(out, "<dt>EHLO</dt><dd>250 <code>");
-	put_display(out, c->domain, strnlen(c->domain, sizeof(c->domain)),
+	html_put_display(out, c->domain, strnlen(c->domain, sizeof(c->domain)),
 		    0);
 	sc_buf_puts(out, "</code></dd>\n");
 	put_caps(out, c);
@@ -444,7 +395,7 @@ static void html_server(struct html *h)
 		      "</dd>\n", s->reachable ? "yes" : "<b>no</b>");
 	if (s->error[0] != '\0') {
 		sc_buf_puts(out, "<dt>Error</dt><dd><code>");
-		put_display(out, s->error, strnlen(s->error,
+		html_put_display(out, s->error, strnlen(s->error,
 			    sizeof(s->error)), 0);
 		sc_buf_puts(out, "</code></dd>\n");
 	}
@@ -457,22 +408,6 @@ static void html_server(struct html *h)
 	sc_buf_puts(out, "</dl>\n</section>\n");
 }
 
-/* put_utc - "2023-11-14 22:13:20 UTC", or the raw number if impossible */
-static void put_utc(struct sc_buf *out, long long ms)
-{
-	long long secs = ms / 1000 - (ms % 1000 < 0);
-	time_t t = (time_t)secs;
-	struct tm tm;
-	char when[64];
-
-	if ((long long)t != secs || gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0) {
-		sc_buf_printf(out, "%lld ms after the epoch", ms);
-		return;
-	}
-	sc_buf_puts(out, when);
-}
-
 /* html_run - when, what, how long */
 static void html_run(struct html *h)
 {
@@ -482,14 +417,14 @@ static void html_run(struct html *h)
 
 	sc_buf_puts(out, "<section class=\"card\" id=\"run\"><h2>Run</h2>\n"
 		    "<dl class=\"kv\">\n<dt>Started</dt><dd>");
-	put_utc(out, info->started_unix_ms);
+	html_put_utc(out, info->started_unix_ms);
 	sc_buf_printf(out, "</dd>\n<dt>Duration</dt><dd>%lld.%03lld s</dd>\n"
 		      "<dt>Target</dt><dd><code>", ms / 1000, ms % 1000);
-	put_text(out, info->target);
+	html_put_text(out, info->target);
 	sc_buf_puts(out, "</code></dd>\n<dt>Command</dt><dd><code>");
-	put_text(out, info->command_line);
+	html_put_text(out, info->command_line);
 	sc_buf_puts(out, "</code></dd>\n<dt>smtpconf</dt><dd>");
-	put_text(out, info->tool_version ? info->tool_version : "unknown");
+	html_put_text(out, info->tool_version ? info->tool_version : "unknown");
 	if (info->interrupted)
 		sc_buf_printf(out, "</dd>\n<dt>Interrupted</dt><dd><b>yes"
 			      "</b>, stopped early: %zu not run</dd>\n",
@@ -726,9 +661,9 @@ static void put_tag_boxes(struct html *h)
 			continue;
 		sc_buf_puts(h->out, "<label><input type=\"checkbox\" "
 			    "name=\"tag\" value=\"");
-		put_text(h->out, tags[i]);
+		html_put_text(h->out, tags[i]);
 		sc_buf_puts(h->out, "\"> ");
-		put_text(h->out, tags[i]);
+		html_put_text(h->out, tags[i]);
 		sc_buf_puts(h->out, "</label>");
 	}
 	sc_buf_puts(h->out, "</fieldset></details>\n");
@@ -860,7 +795,7 @@ static void open_article(struct html *h, const struct sc_result *r,
 		      sc_level_name(result_level(r)));
 	for (i = 0; s != NULL && s->tags != NULL && i < s->ntags; i++) {
 		sc_buf_puts(h->out, i ? " " : "");
-		put_text(h->out, s->tags[i]);
+		html_put_text(h->out, s->tags[i]);
 	}
 	sc_buf_puts(h->out, "\">\n");
 }
@@ -875,7 +810,7 @@ static void put_badges(struct sc_buf *out, const struct sc_result *r)
 		      "<span class=\"lvl l-%s\">%s</span> ",
 		      sc_verdict_name(v), verdict_styles[v].badge,
 		      level_classes[l], sc_level_name(l));
-	put_text(out, r->scenario && r->scenario->title ?
+	html_put_text(out, r->scenario && r->scenario->title ?
 		 r->scenario->title : result_id(r));
 }
 
@@ -886,7 +821,7 @@ static void put_meta(struct sc_buf *out, const struct sc_result *r)
 	size_t i;
 
 	sc_buf_puts(out, "<p class=\"meta\"><code>");
-	put_text(out, result_id(r));
+	html_put_text(out, result_id(r));
 	sc_buf_puts(out, "</code>");
 	if (s != NULL && s->rfc != NULL) {
 		sc_buf_puts(out, " &middot; ");
@@ -897,11 +832,11 @@ static void put_meta(struct sc_buf *out, const struct sc_result *r)
 			      sc_level_name(s->level));
 	for (i = 0; s != NULL && s->tags != NULL && i < s->ntags; i++) {
 		sc_buf_puts(out, i ? ", " : " &middot; tags: ");
-		put_text(out, s->tags[i]);
+		html_put_text(out, s->tags[i]);
 	}
 	if (s != NULL && s->path != NULL) {
 		sc_buf_puts(out, " &middot; ");
-		put_text(out, s->path);
+		html_put_text(out, s->path);
 		if (r->fail_line)
 			sc_buf_printf(out, ":%u", r->fail_line);
 	}
@@ -958,9 +893,9 @@ static void put_enhanced(struct sc_buf *out, const char *p, size_t n)
 	if (ei == NULL)
 		return;
 	sc_buf_printf(out, "<dt>Enhanced %s</dt><dd><b>", key);
-	put_text(out, ei->text);
+	html_put_text(out, ei->text);
 	sc_buf_puts(out, "</b>: ");
-	put_text(out, ei->meaning);
+	html_put_text(out, ei->meaning);
 	sc_buf_puts(out, " <span class=\"muted\">(");
 	put_rfc_links(out, ei->rfc);
 	sc_buf_puts(out, ")</span></dd>\n");
@@ -981,15 +916,15 @@ static void put_code_meaning(struct sc_buf *out, const struct sc_result *r)
 	sc_buf_printf(out, "<dt>Reply %d</dt><dd>", code);
 	if (ci != NULL) {
 		sc_buf_puts(out, "<b>");
-		put_text(out, ci->text);
+		html_put_text(out, ci->text);
 		sc_buf_puts(out, "</b>: ");
-		put_text(out, ci->meaning);
+		html_put_text(out, ci->meaning);
 		sc_buf_puts(out, " <span class=\"muted\">(");
 		put_rfc_links(out, ci->rfc);
 		sc_buf_puts(out, ")</span>");
 	} else {
 		sc_buf_puts(out, "not a code the RFCs define; its class: ");
-		put_text(out, sc_code_class_meaning(code / 100));
+		html_put_text(out, sc_code_class_meaning(code / 100));
 	}
 	sc_buf_puts(out, "</dd>\n");
 	if (e != NULL)
@@ -1004,12 +939,12 @@ static void put_outcome(struct sc_buf *out, const struct sc_result *r)
 	sc_buf_puts(out, "<dl class=\"kv eo\">\n");
 	if (r->expected != NULL) {
 		sc_buf_puts(out, "<dt>Expected</dt><dd><code>");
-		put_text(out, r->expected);
+		html_put_text(out, r->expected);
 		sc_buf_puts(out, "</code></dd>\n");
 	}
 	if (r->observed != NULL) {
 		sc_buf_puts(out, "<dt>Observed</dt><dd><code>");
-		put_safe(out, r->observed, HTML_TEXT_CLIP);
+		html_put_safe(out, r->observed, HTML_TEXT_CLIP);
 		sc_buf_puts(out, "</code></dd>\n");
 	}
 	put_code_meaning(out, r);
@@ -1041,11 +976,11 @@ static void put_tx_line(struct sc_buf *out, const struct sc_tx_entry *e,
 	sc_buf_printf(out, "\"><span class=\"d\">%s</span> ", ts->prefix);
 	if (sessions) {
 		sc_buf_puts(out, "<span class=\"s\">[");
-		put_display(out, e->session, strnlen(e->session,
+		html_put_display(out, e->session, strnlen(e->session,
 			    sizeof(e->session)), 0);
 		sc_buf_puts(out, "]</span> ");
 	}
-	put_display(out, p, n, HTML_LINE_CLIP);
+	html_put_display(out, p, n, HTML_LINE_CLIP);
 }
 
 /* put_tx_entry - one entry, a line per CRLF line; the failure marked */
@@ -1101,14 +1036,14 @@ static void put_rule(struct sc_buf *out, const struct sc_result *r)
 		return;
 	if (s->quote != NULL) {
 		sc_buf_puts(out, "<blockquote><p>");
-		put_text(out, s->quote);
+		html_put_text(out, s->quote);
 		sc_buf_puts(out, "</p></blockquote>\n");
 	}
 	/* The runner often ends the reason with the why; once is enough. */
 	if (s->why != NULL && (r->reason == NULL ||
 			       strstr(r->reason, s->why) == NULL)) {
 		sc_buf_puts(out, "<p class=\"why\"><b>Why it matters:</b> ");
-		put_text(out, s->why);
+		html_put_text(out, s->why);
 		sc_buf_puts(out, "</p>\n");
 	}
 }
@@ -1146,14 +1081,14 @@ static void html_result_full(struct html *h, const struct sc_result *r)
 	put_meta(out, r);
 	if (r->reason != NULL) {
 		sc_buf_puts(out, "<p class=\"reason\">");
-		put_safe(out, r->reason, HTML_TEXT_CLIP);
+		html_put_safe(out, r->reason, HTML_TEXT_CLIP);
 		sc_buf_puts(out, "</p>\n");
 	}
 	put_outcome(out, r);
 	put_rule(out, r);
 	if (r->verdict == SC_VERDICT_WAIVED && r->waiver != NULL) {
 		sc_buf_puts(out, "<p class=\"waiver\"><b>Waived:</b> ");
-		put_text(out, r->waiver);
+		html_put_text(out, r->waiver);
 		sc_buf_puts(out, "</p>\n");
 	}
 	put_transcript(out, r, r->verdict != SC_VERDICT_WAIVED);
@@ -1170,11 +1105,11 @@ static void html_result_row(struct html *h, const struct sc_result *r)
 	sc_buf_puts(out, "<details><summary>");
 	put_badges(out, r);
 	sc_buf_puts(out, "<code class=\"id\">");
-	put_text(out, result_id(r));
+	html_put_text(out, result_id(r));
 	sc_buf_puts(out, "</code>");
 	if (r->verdict != SC_VERDICT_PASS && r->reason != NULL) {
 		sc_buf_puts(out, " <span class=\"muted\">&mdash; ");
-		put_safe(out, r->reason, HTML_ROW_CLIP);
+		html_put_safe(out, r->reason, HTML_ROW_CLIP);
 		sc_buf_puts(out, "</span>");
 	}
 	sc_buf_puts(out, "</summary>\n<div class=\"body\">\n");
@@ -1217,7 +1152,7 @@ static void html_group(struct html *h, const struct group *g)
 		return;
 	sc_buf_printf(h->out, "<section id=\"%s\" class=\"group\">\n<h2>",
 		      verdict_styles[g->verdict].anchor);
-	put_text(h->out, g->title);
+	html_put_text(h->out, g->title);
 	sc_buf_printf(h->out, " (%zu)</h2>\n", h->verdicts[g->verdict]);
 	for (i = 0; i < h->n; i++)
 		if (verdict_of(&h->res[i]) == g->verdict)
@@ -1258,7 +1193,7 @@ static void html_folded(struct html *h)
 static void html_tail(struct html *h)
 {
 	sc_buf_puts(h->out, "<footer>smtpconf ");
-	put_text(h->out, h->info->tool_version);
+	html_put_text(h->out, h->info->tool_version);
 	sc_buf_puts(h->out, " &middot; the same results as JSON: "
 		    "docs/json-format.md &middot; this page: "
 		    "docs/html-report.md</footer>\n<script>");
@@ -1280,8 +1215,10 @@ int sc_report_html(struct sc_buf *out, const struct sc_run_info *info,
 	h.info = info;
 	h.res = results;
 	h.n = n;
-	if (hash_source(html_css, h.style_hash, sizeof(h.style_hash)) < 0 ||
-	    hash_source(html_js, h.script_hash, sizeof(h.script_hash)) < 0)
+	if (html_hash_source(html_css, strlen(html_css), h.style_hash,
+			     sizeof(h.style_hash)) < 0 ||
+	    html_hash_source(html_js, strlen(html_js), h.script_hash,
+			     sizeof(h.script_hash)) < 0)
 		return SC_ERR_UNSUPPORTED;	/* no SHA-256 in libcrypto */
 	tally(&h);
 	html_head(&h);
