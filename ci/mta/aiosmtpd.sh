@@ -47,14 +47,6 @@ usage() {
 	exit 2
 }
 
-# instance_dir DIR - DIR made absolute
-instance_dir() {
-	local dir=$1
-
-	[[ $dir == /* ]] || dir=$PWD/$dir
-	echo "${dir%/}"
-}
-
 # aiosmtpd_version - print the installed version, or fail
 aiosmtpd_version() {
 	[[ -x $PYTHON ]] || return 1

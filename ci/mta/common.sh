@@ -343,3 +343,18 @@ mta_main() {
 	done
 	usage
 }
+
+# instance_dir DIR - DIR made absolute, refused unless it is a plain
+# path: every server writes it into configuration values (Postfix
+# splits on spaces and commas and expands "$", Exim lists split on
+# colons, OpenSMTPD's smtpd.conf and our own generated scripts), where
+# any other character would change its meaning.
+instance_dir() {
+	local dir=$1
+
+	[[ $dir == /* ]] || dir=$PWD/$dir
+	dir=${dir%/}
+	[[ $dir =~ ^(/[A-Za-z0-9._+-]+)+$ ]] ||
+		mta_die "DIR must be a plain path (letters, digits, ._+-): $1"
+	echo "$dir"
+}

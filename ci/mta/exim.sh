@@ -64,19 +64,6 @@ usage() {
 	exit 2
 }
 
-# instance_dir DIR - DIR made absolute; refuse what exim4.conf cannot hold
-instance_dir() {
-	local dir=$1
-
-	[[ $dir == /* ]] || dir=$PWD/$dir
-	dir=${dir%/}
-	# The path goes into Exim option values and macros, where spaces,
-	# colons (list separators) and "$" (expansion) would change it.
-	[[ $dir =~ ^(/[A-Za-z0-9._+-]+)+$ ]] ||
-		mta_die "DIR must be a plain path (letters, digits, ._+-): $1"
-	echo "$dir"
-}
-
 # installed - 0 when the tree and the user are both there
 installed() {
 	deb_root "$TREE" >/dev/null && getent passwd "$EXIM_USER" >/dev/null

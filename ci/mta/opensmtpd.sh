@@ -72,18 +72,6 @@ usage() {
 	exit 2
 }
 
-# instance_dir DIR - DIR made absolute; refuse what smtpd.conf cannot hold
-instance_dir() {
-	local dir=$1
-
-	[[ $dir == /* ]] || dir=$PWD/$dir
-	dir=${dir%/}
-	# The path is written into a shell script and smtpd.conf.
-	[[ $dir =~ ^(/[A-Za-z0-9._+-]+)+$ ]] ||
-		mta_die "DIR must be a plain path (letters, digits, ._+-): $1"
-	echo "$dir"
-}
-
 # installed - 0 when the tree, the users and the mount points are there
 installed() {
 	deb_root "$TREE" >/dev/null &&

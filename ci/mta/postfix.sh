@@ -47,19 +47,6 @@ usage() {
 	exit 2
 }
 
-# instance_dir DIR - DIR made absolute; refuse what main.cf cannot hold
-instance_dir() {
-	local dir=$1
-
-	[[ $dir == /* ]] || dir=$PWD/$dir
-	dir=${dir%/}
-	# Postfix parameter values split on spaces and commas and expand
-	# "$": keep DIR to plain path characters.
-	[[ $dir =~ ^(/[A-Za-z0-9._+-]+)+$ ]] ||
-		mta_die "DIR must be a plain path (letters, digits, ._+-): $1"
-	echo "$dir"
-}
-
 # master_pid DIR - print the running master's PID, or fail
 master_pid() {
 	local file=$1/queue/pid/master.pid pid
