@@ -93,18 +93,34 @@ pid_alive() {
 }
 
 # child_pids PID - print the PIDs of PID's direct children, one a line
+#
+# Forks nothing: it is called in loops, and a process per /proc entry
+# took seconds where forks are slow.  Where the kernel has
+# /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN) one read per
+# thread answers; otherwise each /proc/N/stat is read with bash's own
+# read and its fourth field, the parent PID, compared.
 child_pids() {
-	local stat rest ppid
+	local f stat line ppid pid
+	local -a kids
 
+	[[ $1 =~ ^[0-9]+$ ]] || return 0
+	for f in "/proc/$1/task/"*/children; do
+		[[ -r $f ]] || break
+		{ read -r -a kids <"$f"; } 2>/dev/null || kids=()
+		((${#kids[@]})) && printf '%s\n' "${kids[@]}"
+		pid=found
+	done
+	[[ ${pid:-} == found ]] && return 0
 	for stat in /proc/[0-9]*/stat; do
-		rest=$(cat "$stat" 2>/dev/null) || continue
-		# Field 4 is the parent PID; the command name in field 2 may
-		# hold spaces, so cut after its closing parenthesis.
-		rest=${rest##*) }
-		read -r _ ppid _ <<<"$rest"
+		{ read -r line <"$stat"; } 2>/dev/null || continue
+		# The command name in field 2 may hold spaces and ")", so cut
+		# after the last ") ": what is left is "STATE PPID ...".
+		line=${line##*) }
+		ppid=${line#* }
+		ppid=${ppid%% *}
 		if [[ $ppid == "$1" ]]; then
-			stat=${stat#/proc/}
-			echo "${stat%/stat}"
+			pid=${stat#/proc/}
+			echo "${pid%/stat}"
 		fi
 	done
 }
@@ -154,26 +170,6 @@ pid_is() {
 	pid_alive "$1" && [[ $(cat "/proc/$1/comm" 2>/dev/null) == "$2" ]]
 }
 
-# children_of PID - print the PIDs of PID's direct children, one a line
-#
-# As child_pids, but with bash's own read instead of a process per
-# entry of /proc, which takes seconds where forks are slow.
-children_of() {
-	local stat line ppid pid
-
-	for stat in /proc/[0-9]*/stat; do
-		{ read -r line <"$stat"; } 2>/dev/null || continue
-		# Field 4 is the parent PID; the command name in field 2 may
-		# hold spaces and parentheses, so cut after the last ") ".
-		line=${line##*) }
-		read -r _ ppid _ <<<"$line"
-		if [[ $ppid == "$1" ]]; then
-			pid=${stat#/proc/}
-			echo "${pid%/stat}"
-		fi
-	done
-}
-
 # stop_daemon PID SIGNAL SECONDS - stop a server we started, then its
 # children
 #
@@ -187,7 +183,7 @@ stop_daemon() {
 	local -a kids=()
 
 	pid_alive "$pid" || return 0
-	for kid in $(children_of "$pid"); do
+	for kid in $(child_pids "$pid"); do
 		name=$(cat "/proc/$kid/comm" 2>/dev/null) || continue
 		kids+=("$kid:$name")
 	done
