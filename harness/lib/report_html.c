@@ -1049,8 +1049,9 @@ static void put_rule(struct sc_buf *out, const struct sc_result *r)
 }
 
 /*
- * put_server_output - the managed server's last output (a crash or
- * sanitizer report), each line display-escaped, then HTML-escaped.
+ * put_server_output - the managed server's output during the scenario
+ * (a crash: its last output, shown unfolded), each line display-
+ * escaped, then HTML-escaped.
  */
 static void put_server_output(struct sc_buf *out, const struct sc_result *r)
 {
@@ -1061,8 +1062,9 @@ static void put_server_output(struct sc_buf *out, const struct sc_result *r)
 	sc_buf_init(&d, 0);
 	sc_escape_display_lines(&d, r->server_output, r->server_output_len,
 				"");
-	sc_buf_puts(out, "<details open class=\"server-output\"><summary>"
-		    "Server output (last bytes)</summary><pre>");
+	sc_buf_printf(out, "<details%s class=\"server-output\"><summary>"
+		      "Server output (last bytes)</summary><pre>",
+		      r->crashed ? " open" : "");
 	sc_escape_html(out, sc_buf_cstr(&d), d.len);
 	sc_buf_puts(out, "</pre></details>\n");
 	out->failed |= d.failed;
@@ -1116,6 +1118,7 @@ static void html_result_row(struct html *h, const struct sc_result *r)
 	put_meta(out, r);
 	put_rule(out, r);
 	put_transcript(out, r, 1);
+	put_server_output(out, r);
 	sc_buf_puts(out, "</div>\n</details>\n</article>\n");
 }
 

@@ -275,9 +275,10 @@ static void put_tx_entry(struct sc_buf *out, const struct sc_tx_entry *e,
 }
 
 /*
- * put_server_output - the managed server's last output, one display-
- * escaped line per line it printed: a crash or sanitizer report is the
- * first thing a developer reads.
+ * put_server_output - the managed server's output during the scenario
+ * (with a crash: its last output), one display-escaped line per line
+ * it printed: a crash or sanitizer report is the first thing a
+ * developer reads.
  */
 static void put_server_output(struct sc_buf *out, const struct sc_result *r)
 {
@@ -328,7 +329,6 @@ static void put_details(struct sc_buf *out, const struct sc_result *r)
 	if (r->tx_dropped > 0)
 		sc_buf_printf(out, "*  [%zu more transcript entries not "
 			      "kept]\n", r->tx_dropped);
-	put_server_output(out, r);
 }
 
 /* put_outcome_element - <failure>, <error> with message, type and body */
@@ -369,6 +369,19 @@ static void put_waived(struct sc_buf *out, const struct sc_result *r)
 	sc_buf_puts(out, "      </properties>\n      <system-out>");
 	put_trusted_line(out, "waived: ", why);
 	put_details(out, r);
+	put_server_output(out, r);
+	sc_buf_puts(out, "</system-out>\n");
+}
+
+/* put_system_out - <system-out> with the server's output, if it had any */
+static void put_system_out(struct sc_buf *out, const struct sc_result *r)
+{
+	/* A waived result's system-out already holds it: only one. */
+	if (r->server_output == NULL || r->server_output_len == 0 ||
+	    r->verdict == SC_VERDICT_WAIVED)
+		return;
+	sc_buf_puts(out, "      <system-out>");
+	put_server_output(out, r);
 	sc_buf_puts(out, "</system-out>\n");
 }
 
@@ -422,13 +435,15 @@ static void put_testcase(struct sc_buf *out, const struct sc_result *r)
 	put_classname(out, id);
 	put_attr(out, "name", id ? id : "(unnamed)");
 	put_seconds(out, "time", r->duration_ms);
-	if (r->verdict == SC_VERDICT_PASS ||
-	    (size_t)r->verdict > SC_VERDICT_NOTRUN) {
+	if ((r->verdict == SC_VERDICT_PASS ||
+	     (size_t)r->verdict > SC_VERDICT_NOTRUN) &&
+	    (r->server_output == NULL || r->server_output_len == 0)) {
 		sc_buf_puts(out, "/>\n");
 		return;
 	}
 	sc_buf_puts(out, ">\n");
 	put_outcome(out, r);
+	put_system_out(out, r);
 	sc_buf_puts(out, "    </testcase>\n");
 }
 

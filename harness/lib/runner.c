@@ -345,6 +345,35 @@ static void ctx_init(struct run_ctx *c, const struct sc_scenario *s,
 	session_init(&c->sessions[0], "main");
 	c->nsessions = 1;
 	c->cur = &c->sessions[0];
+	/* What the server printed before belongs to earlier scenarios. */
+	if (o->server != NULL) {
+		sc_server_poll(o->server);
+		c->out_mark = o->server->total;
+	}
+}
+
+/*
+ * attach_output - what the managed server printed while this scenario
+ * ran, clipped to its last SC_SERVER_OUTPUT_TAIL bytes.  A crash has
+ * already attached the tail of everything, which may start earlier.
+ */
+static void attach_output(struct run_ctx *c)
+{
+	struct sc_server *srv = c->o->server;
+	struct sc_result *res = c->res;
+
+	if (srv == NULL || res->server_output != NULL)
+		return;
+	sc_server_poll(srv);
+	res->server_output = sc_server_output_since(srv, c->out_mark,
+						    SC_SERVER_OUTPUT_TAIL,
+						    &res->server_output_len);
+	if (res->server_output != NULL && res->server_output_len == 0) {
+		free(res->server_output);
+		res->server_output = NULL;
+	}
+	if (res->server_output == NULL)
+		res->server_output_len = 0;
 }
 
 /* sc_run_scenario - run one scenario; see runner.h */
@@ -378,6 +407,7 @@ int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 		server_crashed(c, c->peer_lost ? SC_SERVER_SETTLE_MS : 0);
 	for (i = 0; i < c->nsessions; i++)
 		session_close(&c->sessions[i]);
+	attach_output(c);
 	res->duration_ms = sc_now_ms() - c->t0;
 	free(c);
 	return SC_OK;

@@ -25,6 +25,7 @@ struct run_ctx {
 	unsigned last_cmd_line;
 	int peer_lost;			/* a session lost the server */
 	unsigned shutdown_line;		/* line of `shutdown`, 0: none yet */
+	unsigned long long out_mark;	/* server output count at the start */
 };
 
 long long step_deadline(const struct run_ctx *c, unsigned ms);

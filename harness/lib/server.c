@@ -716,6 +716,18 @@ char *sc_server_output(const struct sc_server *s, size_t max, size_t *len)
 	return out;
 }
 
+/* sc_server_output_since - the bytes captured after mark, at most max */
+char *sc_server_output_since(const struct sc_server *s,
+			     unsigned long long mark, size_t max, size_t *len)
+{
+	unsigned long long since = s->total > mark ? s->total - mark : 0;
+
+	/* A restart resets the count: then everything is "since". */
+	if (mark > s->total)
+		since = s->total;
+	return sc_server_output(s, since < max ? (size_t)since : max, len);
+}
+
 /* sc_server_free - kill what still runs, reap, release */
 void sc_server_free(struct sc_server *s)
 {

@@ -47,6 +47,28 @@ expect_output "$SCRATCH/out" "^PASS +SHOULD +rfc5321/shutdown/421-to-open-sessio
 expect_output "$SCRATCH/out" "^PASS +SHOULD +rfc5321/shutdown/421-during-data:"
 no_server_left
 
+# What the server prints during each scenario is attached to that
+# scenario's result, passes included: the mock logs every transfer
+# with --verbose.  JSON, JUnit <system-out> and HTML carry it, and a
+# scenario gets its own lines, not the ones of the scenario before.
+expect_exit 0 "$smtpconf" run "$scenarios" --target "127.0.0.1:$PORT" \
+	--spawn "$mock --port \${port} --verbose" --no-color \
+	--only rfc5321/noop/basic --only rfc5321/quit/basic \
+	--json "$SCRATCH/v.json" --junit "$SCRATCH/v.xml" \
+	--html "$SCRATCH/v.html"
+expect_output "$SCRATCH/v.json" '"server_output": "mock_smtpd\[[0-9]+\] S: 220 '
+expect_output "$SCRATCH/v.xml" '<system-out>'
+expect_output "$SCRATCH/v.xml" '\|  mock_smtpd\[[0-9]+\] C: NOOP'
+expect_output "$SCRATCH/v.html" 'Server output'
+python3 - "$SCRATCH/v.json" <<'PY' || die "server output not split per scenario"
+import json, sys
+res = {r["id"]: r["server_output"] or "" for r in json.load(open(sys.argv[1]))["results"]}
+assert "C: NOOP" in res["rfc5321/noop/basic"], res
+assert "C: NOOP" not in res["rfc5321/quit/basic"], res
+assert "C: QUIT" in res["rfc5321/quit/basic"], res
+PY
+no_server_left
+
 # A fresh server per scenario changes nothing for a correct server.
 expect_exit 0 spawn correct --restart-each --only 'rfc5321/noop/*' \
 	--only 'rfc5321/quit/*'

@@ -84,6 +84,41 @@ static void test_html_shows_output(void)
 	sc_buf_free(&b);
 }
 
+/* test_pass_carries_output - a pass shows what the server printed too */
+static void test_pass_carries_output(void)
+{
+	struct sc_scenario s;
+	struct sc_result r;
+	struct sc_buf b;
+	const char *so;
+
+	crashed_result(&s, &r);
+	r.verdict = SC_VERDICT_PASS;
+	r.crashed = 0;
+	r.reason = NULL;
+	build(sc_report_junit, &r, &b);
+	so = strstr(b.data, "<system-out>");
+	CU_ASSERT_PTR_NOT_NULL(so);
+	CU_ASSERT(so != NULL && strstr(so, "|  ==4242==ERROR") != NULL);
+	CU_ASSERT(so != NULL && strstr(so, "</system-out>") != NULL);
+	CU_ASSERT_PTR_NULL(strstr(b.data, "<failure"));
+	check_inert(&b);
+	sc_buf_free(&b);
+	build(sc_report_html, &r, &b);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "<details class=\"server-output"
+				      "\"><summary>Server output"));
+	check_inert(&b);
+	sc_buf_free(&b);
+	/* A failure: the output in system-out, once, not in <failure>. */
+	r.verdict = SC_VERDICT_FAIL;
+	r.reason = "expected 250";
+	build(sc_report_junit, &r, &b);
+	so = strstr(b.data, "<system-out>");
+	CU_ASSERT(so != NULL && strstr(so, "==4242==ERROR") != NULL);
+	CU_ASSERT(so != NULL && strstr(b.data, "==4242==ERROR") > so);
+	sc_buf_free(&b);
+}
+
 static void test_no_output_no_section(void)
 {
 	struct sc_scenario s;
@@ -120,6 +155,7 @@ int test_register(void)
 	static const struct test_case cases[] = {
 		{ "junit shows the server output", test_junit_shows_output },
 		{ "html shows the server output", test_html_shows_output },
+		{ "a pass carries the output", test_pass_carries_output },
 		{ "no output, no section", test_no_output_no_section },
 		{ "display lines", test_display_lines },
 		{ NULL, NULL }

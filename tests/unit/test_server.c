@@ -356,6 +356,19 @@ static void test_output_bounded(void)
 	CU_ASSERT_EQUAL(len, 10);
 	CU_ASSERT(out != NULL && strcmp(out, "aaaaaaEND\n") == 0);
 	free(out);
+	/* Since a mark: only what came after it, within max and the ring. */
+	out = sc_server_output_since(&s, 600000, SIZE_MAX, &len);
+	CU_ASSERT(out != NULL && len == 4 && strcmp(out, "END\n") == 0);
+	free(out);
+	out = sc_server_output_since(&s, 600004, SIZE_MAX, &len);
+	CU_ASSERT(out != NULL && len == 0);
+	free(out);
+	out = sc_server_output_since(&s, 0, 6, &len);
+	CU_ASSERT(out != NULL && len == 6 && strcmp(out, "aaEND\n") == 0);
+	free(out);
+	out = sc_server_output_since(&s, 0, SIZE_MAX, &len);
+	CU_ASSERT_EQUAL(len, SC_SERVER_OUTPUT_RING);
+	free(out);
 	sc_server_free(&s);
 	greeter_stop();
 }

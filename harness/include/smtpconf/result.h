@@ -48,8 +48,10 @@ struct sc_result {
 	char *waiver;			/* waiver reason when waived */
 	int unreachable;		/* could not connect: exit code 3 */
 	int crashed;			/* the server crashed in it: exit 3 */
-	/* With crashed: the tail of the server's stdout and stderr, raw
-	 * bytes (escape before showing), at most SC_SERVER_OUTPUT_TAIL. */
+	/* With --spawn: what the server wrote to stdout and stderr while
+	 * the scenario ran (with crashed: the tail of all it wrote), raw
+	 * bytes (escape before showing), at most SC_SERVER_OUTPUT_TAIL;
+	 * NULL when it wrote nothing or smtpconf did not start it. */
 	char *server_output;
 	size_t server_output_len;
 	long long duration_ms;

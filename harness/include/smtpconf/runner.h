@@ -53,10 +53,11 @@ void sc_server_info_free(struct sc_server_info *info);
  * sc_run_scenario - run one scenario; caps decide when: conditions and
  * supply ehlo.* variables.  Always fills *res (verdict PASS/FAIL/SKIP/
  * ERROR/NOTRUN); the return value is SC_OK unless memory ran out.
- * With o->server set, a crash of the server while the scenario runs
- * makes it an ERROR with res->crashed set and the output's tail in
- * res->server_output; without it, a scenario with a `shutdown` step
- * is skipped.
+ * With o->server set, what the server printed while the scenario ran
+ * is in res->server_output (its last SC_SERVER_OUTPUT_TAIL bytes), and
+ * a crash of the server makes it an ERROR with res->crashed set and the
+ * tail of all its output there instead; without it, a scenario with a
+ * `shutdown` step is skipped.
  */
 int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 		    const struct sc_capabilities *caps, struct sc_result *res);

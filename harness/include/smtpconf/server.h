@@ -93,6 +93,13 @@ int sc_server_restart(struct sc_server *s, struct sc_error *err);
 void sc_server_describe(const struct sc_server *s, char *out, size_t n);
 /* sc_server_output - malloc'd copy of the last max output bytes, NUL added */
 char *sc_server_output(const struct sc_server *s, size_t max, size_t *len);
+/*
+ * sc_server_output_since - malloc'd copy of what the server wrote
+ * after the output count was mark (s->total then), clipped to the
+ * last max bytes and to the ring; NUL added
+ */
+char *sc_server_output_since(const struct sc_server *s,
+			     unsigned long long mark, size_t max, size_t *len);
 /* sc_server_free - kill what still runs, reap, release */
 void sc_server_free(struct sc_server *s);
 
