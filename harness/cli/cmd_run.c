@@ -83,6 +83,8 @@ static void run_usage(FILE *out)
 "  --stop-signal SIG       TERM (default), INT, QUIT or KILL to its group\n"
 "  --spawn-timeout DUR     wait for its greeting (default 30s)\n"
 "  --restart-each          a fresh server for every scenario\n"
+"  --core-dir DIR          where its core files land (default: from\n"
+"                          core_pattern and the server's directory)\n"
 "  -v, --verbose           show transcripts of failures\n"
 "  -q, --quiet             show only failures and the summary\n"
 "  --no-color              no ANSI colours (NO_COLOR is honoured too)\n"

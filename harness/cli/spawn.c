@@ -21,6 +21,8 @@ int spawn_option(struct spawn_config *sp, const char *opt, const char *val)
 		sp->spawn_cmd = val;
 	else if (strcmp(opt, "--stop") == 0)
 		sp->stop_cmd = val;
+	else if (strcmp(opt, "--core-dir") == 0)
+		sp->core_dir = val;
 	else if (strcmp(opt, "--stop-signal") == 0)
 		return (sp->stop_signal = sc_signal_parse(val)) > 0 ? 1 : -1;
 	else if (strcmp(opt, "--spawn-timeout") == 0)
@@ -45,9 +47,11 @@ int spawn_check(const struct spawn_config *sp)
 {
 	if (sp->spawn_cmd != NULL)
 		return 0;
-	if (sp->restart_each || sp->stop_signal || sp->spawn_timeout_ms) {
-		cli_usage_error("run", "--restart-each, --stop-signal and "
-				"--spawn-timeout need --spawn COMMAND");
+	if (sp->restart_each || sp->stop_signal || sp->spawn_timeout_ms ||
+	    sp->core_dir) {
+		cli_usage_error("run", "--restart-each, --stop-signal, "
+				"--spawn-timeout and --core-dir need --spawn "
+				"COMMAND");
 		return -1;
 	}
 	return 0;
@@ -109,6 +113,7 @@ int spawn_start(struct spawn_config *sp, struct sc_run_options *ro)
 	sc_server_options_init(&so);
 	so.spawn_cmd = sp->spawn_cmd;
 	so.stop_cmd = sp->stop_cmd;
+	so.core_dir = sp->core_dir;
 	if (sp->stop_signal > 0)
 		so.stop_signal = sp->stop_signal;
 	if (sp->spawn_timeout_ms)
@@ -138,7 +143,7 @@ static int needs_restart(struct spawn_config *sp, size_t i,
 {
 	struct sc_server *s = &sp->server;
 	enum sc_server_fate f = sc_server_poll(s);
-	char what[160];
+	char what[SC_SERVER_DESCRIBE_MAX];
 
 	if (s->stopping || (sp->restart_each && i > 0))
 		return 1;
@@ -187,7 +192,7 @@ void spawn_show_crash(FILE *out, const struct sc_result *r)
 void spawn_finish(struct spawn_config *sp)
 {
 	struct sc_error err;
-	char what[160];
+	char what[SC_SERVER_DESCRIBE_MAX];
 	int known;
 
 	if (!sp->managed || sp->spawn_cmd == NULL)

@@ -13,6 +13,7 @@
 struct spawn_config {
 	const char *spawn_cmd;		/* --spawn */
 	const char *stop_cmd;		/* --stop */
+	const char *core_dir;		/* --core-dir */
 	int stop_signal;		/* --stop-signal, 0 = default */
 	unsigned spawn_timeout_ms;	/* --spawn-timeout, 0 = default */
 	int restart_each;		/* --restart-each */

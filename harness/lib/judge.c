@@ -517,8 +517,10 @@ int judge_reply(struct run_ctx *c, const struct sc_step *st,
 void run_crashed(struct run_ctx *c)
 {
 	struct sc_server *srv = c->o->server;
-	char what[160], after[200];
+	char what[SC_SERVER_DESCRIBE_MAX], after[200];
 
+	/* A death by a signal may have left a core: name it too. */
+	sc_server_check_cores(srv);
 	sc_server_describe(srv, what, sizeof(what));
 	after_what(c, after, sizeof(after));
 	tx_event(c, NULL, "server crashed: %s", what);

@@ -270,8 +270,9 @@ static int step_unsupported(struct run_ctx *c, const struct sc_step *st)
 /*
  * server_crashed - has the managed server crashed?  After a session
  * lost the server, its death may not be reaped yet: wait a little.
+ * With cores, new core files count too (looked for once a scenario).
  */
-static int server_crashed(struct run_ctx *c, unsigned settle_ms)
+static int server_crashed(struct run_ctx *c, unsigned settle_ms, int cores)
 {
 	struct sc_server *srv = c->o->server;
 
@@ -279,6 +280,9 @@ static int server_crashed(struct run_ctx *c, unsigned settle_ms)
 		sc_server_settle(srv, settle_ms);
 	else
 		sc_server_poll(srv);
+	/* A session process may have died alone: only its core says so. */
+	if (cores)
+		sc_server_check_cores(srv);
 	if (!sc_server_crashed(srv))
 		return 0;
 	run_crashed(c);
@@ -308,7 +312,7 @@ static void run_steps(struct run_ctx *c)
 			run_interrupted(c, st);
 			return;
 		}
-		if (c->o->server != NULL && server_crashed(c, 0))
+		if (c->o->server != NULL && server_crashed(c, 0, 0))
 			return;
 		if (sc_now_ms() >= c->deadline) {
 			run_fail(c, st, c->s->level, "the scenario ran out of "
@@ -404,7 +408,7 @@ int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 	ctx_init(c, s, o, caps, res);
 	run_steps(c);
 	if (o->server != NULL && !c->res->crashed)
-		server_crashed(c, c->peer_lost ? SC_SERVER_SETTLE_MS : 0);
+		server_crashed(c, c->peer_lost ? SC_SERVER_SETTLE_MS : 0, 1);
 	for (i = 0; i < c->nsessions; i++)
 		session_close(&c->sessions[i]);
 	attach_output(c);

@@ -329,6 +329,8 @@ static void note_exit(struct sc_server *s, int st)
 	s->reaped = 1;
 	if (WIFSIGNALED(st))
 		sig = WTERMSIG(st);
+	if (WIFSIGNALED(st) && WCOREDUMP(st))
+		s->core_dumped = 1;
 	else if (WIFEXITED(st))
 		s->exit_status = WEXITSTATUS(st);
 	if (s->exit_status > 128 && s->exit_status < 128 + 65)
@@ -403,11 +405,46 @@ enum sc_server_fate sc_server_settle(struct sc_server *s, unsigned ms)
 	return s->fate;
 }
 
-/* sc_server_crashed - 1 when the fate is an exit, a signal or a report */
+/* sc_server_crashed - 1 when the fate is an exit, a signal, a report or a core */
 int sc_server_crashed(const struct sc_server *s)
 {
 	return s->fate == SC_SERVER_EXITED || s->fate == SC_SERVER_SIGNALED ||
-	    s->fate == SC_SERVER_SANITIZER;
+	    s->fate == SC_SERVER_SANITIZER || s->fate == SC_SERVER_CORE;
+}
+
+/*
+ * watch_cores - after the first start: where the server's cores would
+ * go, from core_pattern and the shell's working directory (the
+ * command may cd before it execs the server)
+ */
+static void watch_cores(struct sc_server *s)
+{
+	char link[64], cwd[SC_CORE_PATH_MAX];
+	ssize_t n;
+
+	if (s->cores_ready)
+		return;
+	snprintf(link, sizeof(link), "/proc/%ld/cwd", (long)s->pid);
+	n = readlink(link, cwd, sizeof(cwd) - 1);
+	if (n <= 0 && getcwd(cwd, sizeof(cwd)) == NULL)
+		snprintf(cwd, sizeof(cwd), ".");
+	else if (n > 0)
+		cwd[n] = '\0';
+	sc_core_watch_init(&s->cores, NULL, cwd, s->o.core_dir);
+	s->cores_ready = 1;
+}
+
+/* sc_server_check_cores - a new core file of the server's processes? */
+int sc_server_check_cores(struct sc_server *s)
+{
+	if (!s->cores_ready || s->has_core ||
+	    !sc_core_find(&s->cores, &s->core))
+		return 0;
+	s->has_core = 1;
+	/* A core while stopping is still a crash, as a fault signal is. */
+	if (s->fate == SC_SERVER_RUNNING || s->fate == SC_SERVER_STOPPED)
+		s->fate = SC_SERVER_CORE;
+	return 1;
 }
 
 /* child_exec - in the forked child: own group, output to the pipe, exec sh */
@@ -529,7 +566,7 @@ static void kill_hard(struct sc_server *s)
 static int wait_ready(struct sc_server *s, struct sc_error *err)
 {
 	long long deadline = sc_now_ms() + s->o.spawn_timeout_ms;
-	char why[300] = "nothing tried yet", what[128];
+	char why[300] = "nothing tried yet", what[SC_SERVER_DESCRIBE_MAX];
 
 	for (;;) {
 		if (sc_server_poll(s) != SC_SERVER_RUNNING) {
@@ -578,6 +615,7 @@ static void reset_fate(struct sc_server *s)
 	s->report = NULL;
 	s->total = 0;
 	s->carry_len = 0;
+	s->core_dumped = s->has_core = 0;
 }
 
 /* sc_server_start - run spawn_cmd and wait until the port greets */
@@ -603,6 +641,8 @@ int sc_server_start(struct sc_server *s, struct sc_error *err)
 	rc = wait_ready(s, err);
 	if (rc != SC_OK)
 		kill_hard(s);
+	else
+		watch_cores(s);
 	return rc;
 }
 
@@ -655,9 +695,38 @@ int sc_server_restart(struct sc_server *s, struct sc_error *err)
 	return sc_server_start(s, err);
 }
 
+/*
+ * describe_core - ", core dumped" from the wait status, and the core
+ * file with the PID and name its notes give, if one was found
+ */
+static void describe_core(const struct sc_server *s, char *out, size_t n)
+{
+	size_t len = strlen(out);
+
+	if (!s->has_core) {
+		if (s->core_dumped && len < n)
+			snprintf(out + len, n - len, ", core dumped");
+		return;
+	}
+	if (len >= n)
+		return;
+	if (s->fate != SC_SERVER_CORE)
+		len += (size_t)snprintf(out + len, n - len, ", core dumped:");
+	if (len >= n)
+		return;
+	if (s->core.pid > 0)
+		snprintf(out + len, n - len, " %s (pid %ld, %s)", s->core.path,
+			 s->core.pid, s->core.comm[0] ? s->core.comm : "?");
+	else
+		snprintf(out + len, n - len, " %s", s->core.path);
+}
+
 /* sc_server_describe - "killed by signal 11 (SIGSEGV)", "exited with ..." */
 void sc_server_describe(const struct sc_server *s, char *out, size_t n)
 {
+	if (n == 0)
+		return;
+	out[0] = '\0';
 	switch (s->fate) {
 	case SC_SERVER_SIGNALED:
 		if (s->exit_status)
@@ -678,6 +747,9 @@ void sc_server_describe(const struct sc_server *s, char *out, size_t n)
 		snprintf(out, n, "printed %s %s report",
 			 s->report[0] == 'v' ? "a" : "an", s->report);
 		break;
+	case SC_SERVER_CORE:
+		snprintf(out, n, "left a core file:");
+		break;
 	case SC_SERVER_STOPPED:
 		snprintf(out, n, "stopped as asked");
 		break;
@@ -688,6 +760,8 @@ void sc_server_describe(const struct sc_server *s, char *out, size_t n)
 		snprintf(out, n, "not started");
 		break;
 	}
+	if (sc_server_crashed(s))
+		describe_core(s, out, n);
 }
 
 /* sc_server_output - malloc'd copy of at most max last output bytes */

@@ -58,7 +58,7 @@
 /*
  * The on/off modes.  Each breaks one rule; mock_modes.c says which.
  * Modes that take a value (delay, close-after, 421-on, 421-stay-open,
- * crash-on, exit-on, asan-report-on, reply, line-limit,
+ * crash-on, exit-on, asan-report-on, core-on, reply, line-limit,
  * text-line-limit, advertise, data-end, error-limit, error-limit-silent,
  * max-sessions) live in their own fields of
  * struct mock_modes.
@@ -135,6 +135,7 @@ struct mock_modes {
 	struct mock_verbs crash_on;	/* crash-on=VERB: server dies, SIGABRT */
 	struct mock_verbs exit_on;	/* exit-on=VERB: server exits 1 */
 	struct mock_verbs asan_on;	/* asan-report-on=VERB: fake report */
+	struct mock_verbs core_on;	/* core-on=VERB: session dumps core */
 	size_t noverride;		/* reply=VERB:CODE */
 	struct mock_override override[MOCK_OVERRIDES_MAX];
 	unsigned line_limit;		/* line-limit=N, CRLF included */
@@ -265,7 +266,8 @@ int mock_reply_override(struct mock_session *s, const char *verb,
 enum mock_fault {
 	MOCK_FAULT_CRASH,	/* crash-on: the server dies by SIGABRT */
 	MOCK_FAULT_EXIT,	/* exit-on: the server exits with status 1 */
-	MOCK_FAULT_ASAN		/* asan-report-on: a fake report on stderr */
+	MOCK_FAULT_ASAN,	/* asan-report-on: a fake report on stderr */
+	MOCK_FAULT_CORE		/* core-on: the session process dumps core */
 };
 
 /* mock_fault - act out a fault of the server process (may not return) */

@@ -238,6 +238,10 @@ static const struct mock_mode_def mode_table[] = {
 	 "nothing in SMTP: memory errors (a sanitizer would report one)",
 	 "on VERB (not GREETING) prints a fake AddressSanitizer report, "
 	 "then answers VERB as usual"},
+	{"core-on", -1, mode_set_verb, "VERB", NULL,
+	 "nothing in SMTP: a server must not crash (memory safety)",
+	 "on VERB (not GREETING) the session process dumps core (SIGABRT, "
+	 "core limit raised); the server serves on"},
 	{"reply", -1, mode_set_reply, "VERB:CODE", NULL,
 	 "RFC 5321 4.3.2: the reply codes each command may get",
 	 "answers VERB (or GREETING) with CODE (200..599), state unchanged"},
@@ -524,6 +528,7 @@ static struct mock_verbs *mode_verb_list(struct mock_modes *m,
 		{"crash-on", offsetof(struct mock_modes, crash_on)},
 		{"exit-on", offsetof(struct mock_modes, exit_on)},
 		{"asan-report-on", offsetof(struct mock_modes, asan_on)},
+		{"core-on", offsetof(struct mock_modes, core_on)},
 	};
 	size_t i;
 

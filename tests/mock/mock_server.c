@@ -78,6 +78,23 @@ static void fault_exit(int sig)
 }
 
 /*
+ * dump_core - core-on: this session process alone dies with a core
+ * file, as a forked session of a real MTA would; the parent serves on
+ * and only the core (and the dropped connection) tells.
+ */
+static void dump_core(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_CORE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_CORE, &rl);
+	}
+	signal(SIGABRT, SIG_DFL);
+	abort();
+}
+
+/*
  * mock_fault - act out a fault of the server process.  Sessions run
  * in children, but a harness watches the process it started: a crash
  * must take the parent down too, as it would in a server that serves
@@ -108,6 +125,8 @@ void mock_fault(enum mock_fault f)
 			"(fake)\n", pid);
 		fflush(stderr);
 		break;
+	case MOCK_FAULT_CORE:
+		dump_core();
 	}
 }
 

@@ -424,8 +424,8 @@ static int cmd_421(struct mock_session *s, const char *verb, size_t vlen,
 }
 
 /*
- * cmd_fault - crash-on, exit-on, asan-report-on for this verb.  The
- * first two do not return; the report is printed and the command is
+ * cmd_fault - crash-on, exit-on, asan-report-on, core-on for this
+ * verb.  All but asan-report-on do not return; the report is printed and the command is
  * then answered as usual, as a server with a silent overflow would.
  */
 static void cmd_fault(struct mock_session *s, const char *verb, size_t vlen)
@@ -437,6 +437,7 @@ static void cmd_fault(struct mock_session *s, const char *verb, size_t vlen)
 		{offsetof(struct mock_modes, crash_on), MOCK_FAULT_CRASH},
 		{offsetof(struct mock_modes, exit_on), MOCK_FAULT_EXIT},
 		{offsetof(struct mock_modes, asan_on), MOCK_FAULT_ASAN},
+		{offsetof(struct mock_modes, core_on), MOCK_FAULT_CORE},
 	};
 	const struct mock_verbs *v;
 	size_t i;

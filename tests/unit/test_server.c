@@ -373,6 +373,99 @@ static void test_output_bounded(void)
 	greeter_stop();
 }
 
+/* test_core_watch - where core_pattern sends cores, and the name part */
+static void test_core_watch(void)
+{
+	struct sc_core_watch w;
+
+	sc_core_watch_init(&w, "core", "/srv/mta", NULL);
+	CU_ASSERT_STRING_EQUAL(w.dir, "/srv/mta");
+	CU_ASSERT_STRING_EQUAL(w.prefix, "core");
+	CU_ASSERT_FALSE(w.piped);
+	sc_core_watch_init(&w, "/var/crash/core.%e.%p", "/srv/mta", NULL);
+	CU_ASSERT_STRING_EQUAL(w.dir, "/var/crash");
+	CU_ASSERT_STRING_EQUAL(w.prefix, "core.");
+	sc_core_watch_init(&w, "/core.%p", "/srv", NULL);
+	CU_ASSERT_STRING_EQUAL(w.dir, "/");
+	sc_core_watch_init(&w, "cores/%e-%p.core", "/srv", NULL);
+	CU_ASSERT_STRING_EQUAL(w.dir, "/srv/cores");
+	CU_ASSERT_STRING_EQUAL(w.prefix, "");
+	sc_core_watch_init(&w, "|/usr/lib/systemd/systemd-coredump %P", "/srv",
+			   NULL);
+	CU_ASSERT_TRUE(w.piped);
+	/* --core-dir wins over the pattern's directory. */
+	sc_core_watch_init(&w, "/var/crash/core.%p", "/srv", "/tmp/c");
+	CU_ASSERT_STRING_EQUAL(w.dir, "/tmp/c");
+	sc_core_watch_init(&w, "", "/srv", NULL);
+	CU_ASSERT_STRING_EQUAL(w.prefix, "core");
+}
+
+/* cores_land_here - 1 when core_pattern writes plain files we can find */
+static int cores_land_here(void)
+{
+	struct sc_core_watch w;
+	struct rlimit rl;
+
+	sc_core_watch_init(&w, NULL, ".", NULL);
+	return !w.piped && getrlimit(RLIMIT_CORE, &rl) == 0 &&
+	       rl.rlim_max != 0;
+}
+
+/*
+ * test_core_file - a server killed by SIGSEGV in a directory of its
+ * own: the wait status says "core dumped", and the core file is found
+ * there with the server's PID and name (where the system writes core
+ * files as plain files at all)
+ */
+static void test_core_file(void)
+{
+	char dir[] = "/tmp/smtpconf-core.XXXXXX", cmd[256];
+	char path[SC_CORE_PATH_MAX];
+	char what[SC_SERVER_DESCRIBE_MAX], other[300];
+	struct sc_server s;
+	struct sc_error err;
+	struct sc_core_found f;
+	pid_t pid;
+	FILE *junk;
+
+	if (!cores_land_here())
+		return;
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	/* A file named like a core that is none must not be taken. */
+	snprintf(other, sizeof(other), "%s/core.txt", dir);
+	junk = fopen(other, "w");
+	CU_ASSERT_FATAL(junk != NULL);
+	fputs("not a core\n", junk);
+	fclose(junk);
+	snprintf(cmd, sizeof(cmd), "cd %s && ulimit -c unlimited && "
+		 "exec sleep 30", dir);
+	open_server(&s, cmd, 1);
+	sc_error_clear(&err);
+	CU_ASSERT_EQUAL_FATAL(sc_server_start(&s, &err), SC_OK);
+	pid = s.pid;
+	CU_ASSERT_EQUAL(sc_server_check_cores(&s), 0);
+	kill(pid, SIGSEGV);
+	CU_ASSERT_EQUAL(sc_server_settle(&s, 5000), SC_SERVER_SIGNALED);
+	CU_ASSERT_TRUE(s.core_dumped);
+	CU_ASSERT_EQUAL(sc_server_check_cores(&s), 1);
+	CU_ASSERT_EQUAL(s.core.pid, (long)pid);
+	CU_ASSERT_STRING_EQUAL(s.core.comm, "sleep");
+	sc_server_describe(&s, what, sizeof(what));
+	CU_ASSERT_PTR_NOT_NULL(strstr(what, "killed by signal 11 (SIGSEGV), "
+				      "core dumped: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(what, dir));
+	/* Reported once: the same file is not found again. */
+	s.has_core = 0;
+	CU_ASSERT_EQUAL(sc_server_check_cores(&s), 0);
+	CU_ASSERT_FALSE(sc_core_read(other, &f.pid, f.comm, sizeof(f.comm)));
+	snprintf(path, sizeof(path), "%s", s.core.path);
+	sc_server_free(&s);
+	greeter_stop();
+	unlink(path);
+	unlink(other);
+	rmdir(dir);
+}
+
 /* test_bad_options - a command too long, a port already taken */
 static void test_bad_options(void)
 {
@@ -419,6 +512,8 @@ int test_register(void)
 		{ "report split over reads", test_report_split },
 		{ "output bounded", test_output_bounded },
 		{ "bad options", test_bad_options },
+		{ "core pattern", test_core_watch },
+		{ "core file", test_core_file },
 		{ NULL, NULL }
 	};
 

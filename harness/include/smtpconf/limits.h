@@ -88,6 +88,18 @@
 #define SC_SERVER_CMD_MAX	4096	/* --spawn/--stop after ${port} */
 #define SC_DEFAULT_SPAWN_TIMEOUT_MS	30000	/* until it greets */
 #define SC_DEFAULT_STOP_TIMEOUT_MS	10000	/* then SIGKILL */
+/* Core files of the server (core.c): the path of one, the literal
+ * start of their names, cores remembered as reported, and what is
+ * read of one (it is untrusted too): note bytes, program headers,
+ * directory entries scanned per look. */
+#define SC_CORE_PATH_MAX	4096
+#define SC_CORE_NAME_MAX	64
+#define SC_CORE_SEEN_MAX	32
+#define SC_CORE_NOTES_MAX	(16 * 1024)
+#define SC_CORE_PHDR_MAX	1024
+#define SC_CORE_SCAN_MAX	100000
+/* "killed by signal 6 (SIGABRT), core dumped: PATH (pid N, NAME)" */
+#define SC_SERVER_DESCRIBE_MAX	(SC_CORE_PATH_MAX + 256)
 /* After a session saw the server vanish, how long we wait for the
  * process to be reaped before judging that it did not crash. */
 #define SC_SERVER_SETTLE_MS	1000

@@ -6,8 +6,9 @@
  * its own, stdout and stderr captured (the last SC_SERVER_OUTPUT_RING
  * bytes are kept).  It is ready when the port greets with a 2xx or 5xx
  * line (RFC 5321 3.1).  While scenarios run the harness watches it:
- * an exit, a death by a signal, or a sanitizer or valgrind report in
- * its output is a crash, charged to the scenario that was running.
+ * an exit, a death by a signal, a sanitizer or valgrind report in
+ * its output, or a new core file of any of its processes (core.h) is
+ * a crash, charged to the scenario that was running.
  * Stopping it is a signal to the process group (or a --stop command),
  * a bounded wait, then SIGKILL.
  *
@@ -22,6 +23,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "smtpconf/core.h"
 #include "smtpconf/limits.h"
 #include "smtpconf/status.h"
 
@@ -32,12 +34,14 @@ enum sc_server_fate {
 	SC_SERVER_EXITED,	/* exited on its own: status in exit_status */
 	SC_SERVER_SIGNALED,	/* killed by a signal: term_signal */
 	SC_SERVER_SANITIZER,	/* printed a sanitizer or valgrind report */
+	SC_SERVER_CORE,		/* one of its processes left a core file */
 	SC_SERVER_STOPPED	/* ended after we asked it to stop */
 };
 
 struct sc_server_options {
 	const char *spawn_cmd;	/* NULL: we do not start it (stop only) */
 	const char *stop_cmd;	/* NULL: stop with stop_signal */
+	const char *core_dir;	/* NULL: from core_pattern and its cwd */
 	int stop_signal;	/* default SIGTERM */
 	char host[256];		/* where it greets */
 	char port[16];		/* also the value of ${port} */
@@ -64,6 +68,11 @@ struct sc_server {
 	unsigned long long total;	/* bytes captured since start */
 	char carry[128];	/* end of the previous read, for the scan */
 	size_t carry_len;
+	int core_dumped;	/* the wait status said "core dumped" */
+	int cores_ready;	/* cores is set up (after the first start) */
+	struct sc_core_watch cores;
+	int has_core;		/* core holds a core file found */
+	struct sc_core_found core;
 };
 
 /* sc_server_options_init - defaults from limits.h, SIGTERM to stop */
@@ -81,7 +90,13 @@ int sc_server_start(struct sc_server *s, struct sc_error *err);
 enum sc_server_fate sc_server_poll(struct sc_server *s);
 /* sc_server_settle - poll until the fate changes or ms pass */
 enum sc_server_fate sc_server_settle(struct sc_server *s, unsigned ms);
-/* sc_server_crashed - 1 when the fate is an exit, a signal or a report */
+/*
+ * sc_server_check_cores - look for a new core file of the server's
+ * processes; 1 when one was found (a running server's fate becomes
+ * SC_SERVER_CORE, a dead one's description names the file)
+ */
+int sc_server_check_cores(struct sc_server *s);
+/* sc_server_crashed - 1 when the fate is an exit, a signal, a report or a core */
 int sc_server_crashed(const struct sc_server *s);
 /* sc_server_stop_begin - stop signal or stop command, without waiting */
 int sc_server_stop_begin(struct sc_server *s, struct sc_error *err);
