@@ -202,7 +202,8 @@ static char *describe_expect(const struct sc_expect *e)
 	if (e->enhanced[0])
 		sc_buf_printf(&b, " with enhanced code %s", e->enhanced);
 	if (e->text_regex)
-		sc_buf_printf(&b, " with text matching /%s/", e->text_regex);
+		sc_buf_printf(&b, " with text %smatching /%s/",
+			      e->text_negate ? "not " : "", e->text_regex);
 	return sc_buf_steal(&b);
 }
 
@@ -276,6 +277,8 @@ static int text_matches(const struct sc_expect *e, const struct sc_reply *r)
 			sc_buf_putc(&all, *t ? *t : ' ');
 	}
 	ok = regexec(&re, sc_buf_cstr(&all), 0, NULL, 0) == 0;
+	if (e->text_negate)
+		ok = !ok;
 	regfree(&re);
 	sc_buf_free(&all);
 	return ok;

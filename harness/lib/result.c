@@ -1,6 +1,7 @@
 /*
  * result.c - scenario results and their bounded transcripts.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "smtpconf/result.h"
@@ -36,6 +37,7 @@ void sc_result_free(struct sc_result *r)
 	free(r->observed);
 	free(r->waiver);
 	free(r->server_output);
+	free(r->tls);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -93,4 +95,24 @@ long sc_result_add_tx(struct sc_result *r, enum sc_tx_kind kind,
 	e->line = line;
 	r->tx_bytes += keep;
 	return (long)r->ntx++;
+}
+
+/* sc_result_add_tls - record a handshake (dropped past the bound) */
+int sc_result_add_tls(struct sc_result *r, const char *session, unsigned line,
+		      const struct sc_tls_info *info)
+{
+	struct sc_tls_record *rec;
+
+	if (r->ntls >= SC_TLS_MAX_RECORDS)
+		return SC_OK;
+	rec = realloc(r->tls, (r->ntls + 1) * sizeof(*rec));
+	if (rec == NULL)
+		return SC_ERR_NOMEM;
+	r->tls = rec;
+	rec = &r->tls[r->ntls++];
+	memset(rec, 0, sizeof(*rec));
+	snprintf(rec->session, sizeof(rec->session), "%s", session);
+	rec->line = line;
+	rec->info = *info;
+	return SC_OK;
 }

@@ -33,7 +33,6 @@ static int step_session(struct run_ctx *c, const struct sc_step *st);
 static int step_sleep(struct run_ctx *c, const struct sc_step *st);
 static int step_timeout(struct run_ctx *c, const struct sc_step *st);
 static int step_shutdown(struct run_ctx *c, const struct sc_step *st);
-static int step_unsupported(struct run_ctx *c, const struct sc_step *st);
 
 /* The step table: indexed by enum sc_step_kind. */
 static const struct step_entry {
@@ -47,7 +46,7 @@ static const struct step_entry {
 	[SC_STEP_SESSION] = { "session", step_session },
 	[SC_STEP_SLEEP] = { "sleep", step_sleep },
 	[SC_STEP_TIMEOUT] = { "timeout", step_timeout },
-	[SC_STEP_STARTTLS] = { "starttls", step_unsupported },
+	[SC_STEP_STARTTLS] = { "starttls", step_starttls },
 	[SC_STEP_SHUTDOWN] = { "shutdown", step_shutdown },
 };
 
@@ -73,8 +72,7 @@ long long step_deadline(const struct run_ctx *c, unsigned ms)
 }
 
 /* current_session - the session steps act on, connecting it on first use */
-static struct session *current_session(struct run_ctx *c,
-				       const struct sc_step *st)
+struct session *current_session(struct run_ctx *c, const struct sc_step *st)
 {
 	struct session *s = c->cur;
 	struct sc_error err;
@@ -100,6 +98,8 @@ static struct session *current_session(struct run_ctx *c,
 		return NULL;
 	}
 	tx_event(c, st, "connected to %s", s->t.peer);
+	if (open_session_tls(c, st, s) != STEP_NEXT)
+		return NULL;
 	return s;
 }
 
@@ -150,6 +150,8 @@ static int step_expect(struct run_ctx *c, const struct sc_step *st)
 
 	if (s == NULL)
 		return STEP_STOP;
+	if (s->greeting_pending)
+		return take_pending_greeting(c, st, s);
 	sc_error_clear(&err);
 	w = session_read_reply(s, step_deadline(c, c->step_timeout_ms), &r,
 			       &err);
@@ -256,15 +258,6 @@ static int step_shutdown(struct run_ctx *c, const struct sc_step *st)
 	c->last_cmd_line = st->line;
 	c->shutdown_line = st->line;
 	return STEP_NEXT;
-}
-
-/* step_unsupported - control steps this build cannot perform yet */
-static int step_unsupported(struct run_ctx *c, const struct sc_step *st)
-{
-	run_error(c, st, SC_ERR_UNSUPPORTED, "line %u: '%s' is not "
-		  "supported by this version of smtpconf", st->line,
-		  step_table[st->kind].name);
-	return STEP_STOP;
 }
 
 /*
@@ -412,6 +405,7 @@ int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 	for (i = 0; i < c->nsessions; i++)
 		session_close(&c->sessions[i]);
 	attach_output(c);
+	run_tls_free(c);
 	res->duration_ms = sc_now_ms() - c->t0;
 	free(c);
 	return SC_OK;

@@ -26,9 +26,12 @@ struct run_ctx {
 	int peer_lost;			/* a session lost the server */
 	unsigned shutdown_line;		/* line of `shutdown`, 0: none yet */
 	unsigned long long out_mark;	/* server output count at the start */
+	struct sc_tls_ctx *own_tls;	/* default TLS settings when o->tls is NULL */
 };
 
 long long step_deadline(const struct run_ctx *c, unsigned ms);
+/* current_session - the session steps act on, connecting it on first use */
+struct session *current_session(struct run_ctx *c, const struct sc_step *st);
 
 /* judge.c: verdicts and transcript */
 void tx_add(struct run_ctx *c, enum sc_tx_kind kind, const struct sc_step *st,
@@ -50,5 +53,13 @@ int judge_reply(struct run_ctx *c, const struct sc_step *st,
 void run_crashed(struct run_ctx *c);
 int expect_close(struct run_ctx *c, const struct sc_step *st,
 		 struct session *s, unsigned timeout_ms, const char *after);
+
+/* runner_tls.c: TLS steps and --tls at connect */
+int step_starttls(struct run_ctx *c, const struct sc_step *st);
+int open_session_tls(struct run_ctx *c, const struct sc_step *st,
+		     struct session *s);
+int take_pending_greeting(struct run_ctx *c, const struct sc_step *st,
+			  struct session *s);
+void run_tls_free(struct run_ctx *c);
 
 #endif

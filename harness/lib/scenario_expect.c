@@ -426,6 +426,11 @@ int sp_expect(struct sc_parser *p, size_t off, struct sc_expect *e,
 	     a = sp_skip_space(p, b)) {
 		if (p->line[a] == '#')
 			return expect_note(p, a, note);
+		if (p->line[a] == '!' && a + 1 < p->len &&
+		    p->line[a + 1] == '/' && stage < ST_REGEX) {
+			e->text_negate = 1;
+			a++;
+		}
 		if (p->line[a] == '/' && stage < ST_REGEX) {
 			stage = ST_REGEX;
 			rc = regex(p, a, e, &b);

@@ -127,4 +127,7 @@ void session_close(struct session *s)
 		s->state = SESSION_CLOSED;
 	sc_reply_parser_free(&s->parser);
 	sc_reply_parser_init(&s->parser);
+	if (s->greeting_pending)
+		sc_reply_free(&s->greeting);
+	s->greeting_pending = 0;
 }

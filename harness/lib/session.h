@@ -28,6 +28,17 @@ struct session {
 	struct sc_reply_parser parser;
 	unsigned closed_line;	/* scenario line of our close */
 	int ended_by_421;	/* on-421: end-session: its remaining steps are skipped */
+	/* --tls starttls: the greeting read before STARTTLS, handed to the
+	 * scenario as the session's first reply (session_tls.c). */
+	struct sc_reply greeting;
+	int greeting_pending;
+};
+
+/* Optional transcript hook for exchanges the runner did not script. */
+struct session_log {
+	void (*fn)(void *ctx, int is_send, const char *bytes, size_t len,
+		   size_t wire_len);
+	void *ctx;
 };
 
 /* Outcome of waiting for a reply or for the close. */
@@ -55,5 +66,22 @@ enum wait_outcome session_wait_close(struct session *s, long long deadline_ms,
 				     struct sc_reply *out, struct sc_error *err);
 /* session_close - close our side (idempotent) */
 void session_close(struct session *s);
+
+/* session_tls.c: TLS on a session */
+/* session_tls_start - handshake on the open session (after a 220 to STARTTLS, or at connect) */
+int session_tls_start(struct session *s, struct sc_tls_ctx *ctx,
+		      const char *host, long long deadline_ms,
+		      struct sc_tls_info *info, struct sc_error *err);
+/* session_starttls_preamble - greeting, EHLO, STARTTLS, handshake (--tls starttls) */
+int session_starttls_preamble(struct session *s,
+			      const struct sc_run_options *o,
+			      struct sc_tls_ctx *ctx, long long deadline_ms,
+			      const struct session_log *log,
+			      struct sc_tls_info *info, struct sc_error *err);
+/* session_tls_open - what --tls asks right after connect: nothing, the handshake, or the preamble */
+int session_tls_open(struct session *s, const struct sc_run_options *o,
+		     struct sc_tls_ctx *ctx, long long deadline_ms,
+		     const struct session_log *log, struct sc_tls_info *info,
+		     struct sc_error *err);
 
 #endif

@@ -220,7 +220,7 @@ void sc_expect_format(const struct sc_expect *e, struct sc_buf *out)
 		sc_buf_printf(out, " %.15s", e->enhanced);
 	if (e->text_regex) {
 		/* Written back as the S: line spells it: "\/" for '/'. */
-		sc_buf_puts(out, " /");
+		sc_buf_puts(out, e->text_negate ? " !/" : " /");
 		for (r = e->text_regex; *r; r++) {
 			if (*r == '/')
 				sc_buf_putc(out, '\\');

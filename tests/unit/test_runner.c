@@ -448,15 +448,11 @@ static void test_ehlo_variable_needs_capability(void)
 	run_free(&rn);
 }
 
-static void test_unsupported_control_step(void)
+static void test_shutdown_needs_server(void)
 {
 	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
 	struct run rn;
 
-	run_text(&rn, HEADER "S: 220\nstarttls\n", &sc);
-	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_ERROR);
-	CU_ASSERT(reason_has(&rn, "not supported"));
-	run_free(&rn);
 	/* shutdown needs a managed server (--spawn/--stop): skipped. */
 	run_text(&rn, HEADER "S: 220\nshutdown\nS: 421 closed\n", &sc);
 	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_SKIP);
@@ -530,7 +526,7 @@ int test_register(void)
 		{ "when conditions skip", test_when_conditions_skip },
 		{ "ehlo variable needs capability",
 		  test_ehlo_variable_needs_capability },
-		{ "unsupported control step", test_unsupported_control_step },
+		{ "shutdown needs a server", test_shutdown_needs_server },
 		{ "interrupted", test_interrupted },
 		{ "hostile flood is bounded", test_hostile_flood_is_bounded },
 		{ NULL, NULL }

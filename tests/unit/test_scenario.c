@@ -393,13 +393,14 @@ static void test_expectations(void)
 		"S: 250 2.0.0 /a\\/b c/ closed # all of it\n"
 		"S: 221 closed\n"
 		"S: x5x 5.7.0\n"
-		"S: !250 5.0.0\n";
+		"S: !250 5.0.0\n"
+		"S: 250 !/STARTTLS/ closed\n";
 	struct sc_scenario s;
 	struct sc_error e;
 	const struct sc_expect *x;
 
 	CU_ASSERT_EQUAL_FATAL(parse(text, &s, &e), SC_OK);
-	CU_ASSERT_EQUAL_FATAL(s.nsteps, 10);
+	CU_ASSERT_EQUAL_FATAL(s.nsteps, 11);
 	x = &s.steps[0].expect;
 	CU_ASSERT_EQUAL(x->nalts, 1);
 	CU_ASSERT_EQUAL(memcmp(x->alts[0].d, "250", 3), 0);
@@ -429,6 +430,11 @@ static void test_expectations(void)
 	/* x in the class of the code admits any enhanced class. */
 	CU_ASSERT_STRING_EQUAL(s.steps[8].expect.enhanced, "5.7.0");
 	CU_ASSERT_STRING_EQUAL(s.steps[9].expect.enhanced, "5.0.0");
+	CU_ASSERT_FALSE(s.steps[6].expect.text_negate);
+	x = &s.steps[10].expect;
+	CU_ASSERT_STRING_EQUAL(x->text_regex, "STARTTLS");
+	CU_ASSERT_TRUE(x->text_negate);
+	CU_ASSERT_TRUE(x->then_closed);
 	sc_scenario_free(&s);
 }
 

@@ -74,6 +74,17 @@
 /* After a 421 or 221, how long we wait for the server to close. */
 #define SC_DEFAULT_CLOSE_TIMEOUT_MS	5000
 
+/* TLS: bytes read from the inner transport at a time (one maximal
+ * TLS record with its overhead, RFC 8446 5.2), so the memory BIO never
+ * holds more than a record the engine has not consumed yet. */
+#define SC_TLS_READ_CHUNK	(16384 + 2048)
+/* TLS: handshakes recorded per scenario result (one per session). */
+#define SC_TLS_MAX_RECORDS	SC_SCENARIO_MAX_SESSIONS
+/* TLS: how long closing waits to hand our close_notify to the peer. */
+#define SC_TLS_CLOSE_NOTIFY_MS	200
+/* TLS: handshake deadline when the step timeout is not what bounds it. */
+#define SC_DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS	10000
+
 /* Default cap of a struct sc_buf. */
 #define SC_BUF_DEFAULT_LIMIT	(64 * 1024 * 1024)
 

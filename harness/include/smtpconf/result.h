@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "smtpconf/scenario.h"
+#include "smtpconf/transport.h"
 
 enum sc_verdict {
 	SC_VERDICT_PASS,
@@ -37,6 +38,13 @@ struct sc_tx_entry {
 	int failed;		/* this entry is where the scenario failed */
 };
 
+/* One TLS handshake a scenario made, for the reports. */
+struct sc_tls_record {
+	char session[SC_SESSION_NAME_MAX];
+	unsigned line;		/* scenario line of `starttls`, 0: at connect (--tls) */
+	struct sc_tls_info info;
+};
+
 struct sc_result {
 	const struct sc_scenario *scenario;
 	enum sc_verdict verdict;
@@ -60,6 +68,8 @@ struct sc_result {
 	size_t tx_cap;
 	size_t tx_dropped;		/* entries not kept past the bounds */
 	size_t tx_bytes;
+	struct sc_tls_record *tls;	/* at most SC_TLS_MAX_RECORDS */
+	size_t ntls;
 };
 
 /* sc_verdict_name - "pass", "fail", "skip", "error", "waived", "notrun" */
@@ -70,5 +80,9 @@ void sc_result_free(struct sc_result *r);
 long sc_result_add_tx(struct sc_result *r, enum sc_tx_kind kind,
 		      const char *session, const char *bytes, size_t len,
 		      size_t wire_len, long long t_ms, unsigned line);
+
+/* sc_result_add_tls - record a handshake (dropped past the bound); SC_OK or SC_ERR_NOMEM */
+int sc_result_add_tls(struct sc_result *r, const char *session, unsigned line,
+		      const struct sc_tls_info *info);
 
 #endif

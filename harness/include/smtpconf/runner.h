@@ -28,6 +28,10 @@ struct sc_run_options {
 	void *connect_ctx;
 	volatile sig_atomic_t *interrupted;	/* set by a signal handler: stop soon */
 	struct sc_server *server;	/* --spawn/--stop server, or NULL */
+	/* --tls: how every session starts (transport.h), and the TLS
+	 * settings; tls NULL means defaults (no CA, no verification). */
+	enum sc_tls_mode tls_mode;
+	struct sc_tls_ctx *tls;
 };
 
 /* What a probe session learned about the server. */
@@ -39,6 +43,10 @@ struct sc_server_info {
 	int ehlo_code;
 	struct sc_capabilities caps;
 	char error[512];		/* why unreachable */
+	/* TLS as the probe saw it: the session's own under --tls, else a
+	 * STARTTLS the probe tried when the server advertised it. */
+	struct sc_tls_info tls;
+	char tls_error[512];		/* why that handshake failed, "" if none */
 };
 
 /* sc_run_options_init - defaults from limits.h, TCP connect */

@@ -57,6 +57,7 @@ struct sc_expect {
 	int negate;		/* "!500": anything but these */
 	char enhanced[16];	/* "5.x.x" / "5.5.1" pattern, "" for none */
 	char *text_regex;	/* POSIX ERE matched case-insensitively against the reply text, NULL for none */
+	int text_negate;	/* "!/REGEX/": the text must NOT match */
 	int then_closed;	/* "S: 421 closed": the server must close right after */
 };
 

@@ -2,8 +2,9 @@
  * transport.h - the byte pipe a session talks through.
  *
  * The runner never touches sockets: it reads and writes through this
- * interface, with TCP and in-memory implementations (TLS joins later),
- * so unit tests and fuzzers can run whole scenarios without a network.
+ * interface, with TCP and in-memory implementations and a TLS layer
+ * that runs over either, so unit tests and fuzzers can run whole
+ * scenarios without a network.
  * Every call takes an absolute deadline (sc_now_ms() based).
  */
 #ifndef SMTPCONF_TRANSPORT_H
@@ -64,5 +65,62 @@ int sc_mem_open(const struct sc_mem_server *server, struct sc_transport *out,
 void sc_mem_queue(struct sc_transport *t, const char *data, size_t len);
 /* sc_mem_hangup - server side: EOF after the queued bytes */
 void sc_mem_hangup(struct sc_transport *t);
+
+/*
+ * TLS client layer (RFC 3207 STARTTLS, RFC 8314 implicit TLS).  It runs
+ * OVER an existing transport: the handshake and every record go through
+ * the inner transport's read and write, with the same deadlines and
+ * interrupt flag, so a tap on the inner transport sees the encrypted
+ * bytes actually sent, and a TLS session works over the in-memory
+ * transport as well as over TCP.
+ */
+enum sc_tls_mode {
+	SC_TLS_NONE,		/* plain SMTP */
+	SC_TLS_STARTTLS,	/* greeting, EHLO, STARTTLS, handshake first */
+	SC_TLS_IMPLICIT		/* handshake right after connect (RFC 8314) */
+};
+
+/* What the user asked of TLS; every string may be NULL. */
+struct sc_tls_options {
+	const char *ca_file;	/* trust these CAs (PEM); NULL: system store */
+	int verify;		/* 1: a certificate that does not verify fails the handshake */
+	const char *sni;	/* server name sent; NULL: the host if it is a name */
+	const char *cert_file;	/* client certificate chain (PEM) */
+	const char *key_file;	/* its key (PEM); NULL: in cert_file */
+	const char *keylog_file; /* append SSLKEYLOGFILE lines here */
+};
+
+/* What a handshake established, for the reports. */
+struct sc_tls_info {
+	int done;		/* 1 when the handshake completed */
+	char protocol[16];	/* "TLSv1.3" */
+	char cipher[64];	/* "TLS_AES_256_GCM_SHA384" */
+	int have_cert;		/* the server sent a certificate */
+	char subject[256];	/* RFC 2253 form, raw (escape before showing) */
+	char issuer[256];
+	int verify_ok;		/* chain and name verified against the CAs */
+	char verify[128];	/* "ok" or OpenSSL's reason */
+};
+
+struct sc_tls_ctx;
+
+/* sc_tls_ctx_new - load CAs, client certificate and key log; SC_ERR_USAGE names the bad file */
+int sc_tls_ctx_new(const struct sc_tls_options *o, struct sc_tls_ctx **out,
+		   struct sc_error *err);
+/* sc_tls_ctx_free - release the context (NULL is fine) */
+void sc_tls_ctx_free(struct sc_tls_ctx *ctx);
+/*
+ * sc_tls_start - TLS handshake over t, as a client for host (used for
+ * SNI and name checks).  On SC_OK, t reads and writes through TLS and
+ * owns the former transport; on failure t is unchanged (still open)
+ * and err says why: SC_ERR_TLS with OpenSSL's reason, SC_ERR_EOF when
+ * the server closed or reset mid-handshake, SC_ERR_TIMEOUT,
+ * SC_ERR_INTERRUPTED.  info (may be NULL) is filled in either case.
+ */
+int sc_tls_start(struct sc_tls_ctx *ctx, struct sc_transport *t,
+		 const char *host, long long deadline_ms,
+		 struct sc_tls_info *info, struct sc_error *err);
+/* sc_tls_active - 1 when t is a TLS transport */
+int sc_tls_active(const struct sc_transport *t);
 
 #endif
