@@ -54,6 +54,10 @@
 #define MOCK_SESSION_MAX_S	600	/* whole session, whatever happens */
 #define MOCK_SESSIONS_DEFAULT	64	/* concurrent sessions */
 #define MOCK_SESSIONS_MAX	1024
+#define MOCK_COUNT_CAP		(1LL << 50)	/* message octets counted */
+#define MOCK_SIZE_LIMIT_MAX	1000000000000LL	/* size-limit=N */
+#define MOCK_BDAT_MAX		100000000ULL	/* octets one BDAT may announce */
+#define MOCK_AUTH_LINE_MAX	12288	/* RFC 4954 4: an AUTH response line */
 
 /*
  * The on/off modes.  Each breaks one rule; mock_modes.c says which.
@@ -110,7 +114,46 @@ enum mock_flag {
 	MF_REPLY_ENH_MISSING,
 	MF_SHUTDOWN_SILENT,
 	MF_CR_TERMINATOR,
+	/* Extensions (mock_ext.c): each breaks one promise of EHLO. */
+	MF_PIPELINE_DROP,
+	MF_SIZE_DATA_OK,
+	MF_SIZE_ZERO_ENFORCED,
+	MF_BODY_REJECT,
+	MF_UNADVERTISED_OK,
+	MF_HELO_PARAMS_OK,
+	MF_UTF8_REJECT,
+	MF_BDAT_SHORT_READ,
+	MF_BDAT_DATA_MIX_OK,
+	MF_BDAT_ZERO_REJECT,
+	MF_BDAT_REFUSE_NO_CONSUME,
+	MF_DSN_REJECT,
+	MF_AUTH_NO_CANCEL,
+	MF_AUTH_ANY_MECH,
+	MF_AUTH_IN_TX_OK,
+	MF_AUTH_TWICE_OK,
+	MF_AUTH_BEFORE_EHLO_OK,
+	MF_AUTH_PLAINTEXT_OK,
+	MF_SIZE_AT_LIMIT_552,
+	MF_AUTH_PARAM_REJECT,
 	MF_COUNT
+};
+
+/*
+ * The extensions the mock implements and advertises; no-ext=KEYWORD
+ * takes one out of the EHLO reply and refuses its command and
+ * parameters as a server without it would.
+ */
+enum mock_ext {
+	MX_PIPELINING,
+	MX_SIZE,
+	MX_8BITMIME,
+	MX_SMTPUTF8,
+	MX_CHUNKING,
+	MX_BINARYMIME,
+	MX_DSN,
+	MX_AUTH,
+	MX_ENHANCEDSTATUSCODES,
+	MX_COUNT
 };
 
 /* A list of verbs, upper-cased; "GREETING" stands for the connection. */
@@ -146,6 +189,8 @@ struct mock_modes {
 	unsigned long error_limit;	/* error-limit(-silent)=N; 0 off */
 	int error_limit_silent;		/* ...closing without the 421 */
 	unsigned max_sessions;		/* max-sessions=N; 0: the option's */
+	unsigned ext_off;		/* no-ext=KEYWORD: bit per mock_ext */
+	long long size_limit;		/* size-limit=N; 0: no fixed limit */
 };
 
 /* mock_modes.c */
@@ -183,6 +228,10 @@ struct mock_path {
 	char local[MOCK_LOCAL_MAX + 1];	/* local part as sent */
 	long long size;			/* SIZE=, -1 when absent */
 	unsigned unknown;		/* parameters we do not implement */
+	unsigned exts;			/* bit per mock_ext whose parameter came */
+	int nonascii;			/* UTF-8 in the address (RFC 6531) */
+	int utf8;			/* the SMTPUTF8 parameter */
+	int binary;			/* BODY=BINARYMIME */
 };
 
 /* mock_path_mail - parse "FROM:<path> [params]" (RFC 5321 4.1.1.2) */
@@ -233,10 +282,50 @@ struct mock_session {
 	/* The last bytes of the message, for data-end=VARIANT. */
 	char tail[MOCK_DATA_TAIL];
 	size_t ntail;
+	/* Extensions (mock_ext.c). */
+	int tx_utf8;		/* MAIL had SMTPUTF8 */
+	int tx_binary;		/* MAIL had BODY=BINARYMIME */
+	int bdat;		/* a BDAT chunk came in this transaction */
+	unsigned long long bdat_left;	/* chunk octets still to read */
+	int bdat_last;		/* the chunk being read ends the message */
+	int bdat_refused;	/* the chunk is read for a refused BDAT */
+	int auth_state;		/* enum in mock_ext.c: waiting for a response */
+	int auth_done;		/* AUTH succeeded (RFC 4954 4: no second) */
+	int auth_user_ok;	/* LOGIN: the user name was the test user */
+	int command_done;	/* pipeline-drop: a command ended this read */
 };
 
 /* mock_ehlo_builtin - 1 when the EHLO reply already has this keyword */
 int mock_ehlo_builtin(const char *keyword, size_t len);
+/* mock_mode - 1 when mode f is switched on */
+int mock_mode(const struct mock_session *s, enum mock_flag f);
+/* mock_tx_reset - forget the mail transaction */
+void mock_tx_reset(struct mock_session *s);
+/* mock_unknown - the reply to a command that is not recognised */
+void mock_unknown(struct mock_session *s);
+/* mock_data_verdict - the one reply at the end of a message; 1: accepted */
+int mock_data_verdict(struct mock_session *s);
+
+/* mock_ext.c */
+
+/* mock_ext_find - the mock_ext of an EHLO keyword (any case), or -1 */
+int mock_ext_find(const char *keyword, size_t len);
+/* mock_ext_on - 1 when the extension is advertised (no no-ext=) */
+int mock_ext_on(const struct mock_session *s, enum mock_ext x);
+/* mock_ext_lines - the EHLO lines after the domain, advertised ones */
+size_t mock_ext_lines(const struct mock_session *s, const char **lines,
+		      char *size_line, size_t size_len);
+/* mock_ext_params - refuse parameters of MAIL/RCPT; 1 when it replied */
+int mock_ext_params(struct mock_session *s, const struct mock_path *p,
+		    int mail);
+/* mock_bdat_cmd - BDAT chunk-size [LAST] (RFC 3030 2) */
+void mock_bdat_cmd(struct mock_session *s, const char *arg, size_t alen);
+/* mock_bdat_byte - one octet of a BDAT chunk */
+void mock_bdat_byte(struct mock_session *s, char ch);
+/* mock_auth_cmd - AUTH mechanism [initial-response] (RFC 4954 4) */
+void mock_auth_cmd(struct mock_session *s, const char *arg, size_t alen);
+/* mock_auth_line - a client response line inside an AUTH exchange */
+void mock_auth_line(struct mock_session *s, const char *line, size_t len);
 /* mock_session_start - set up and send the greeting */
 void mock_session_start(struct mock_session *s, const struct mock_modes *m,
 			unsigned long id, mock_write_fn fn, void *ctx);

@@ -62,6 +62,11 @@ static int mode_set_error_limit(struct mock_modes *,
 static int mode_set_sessions(struct mock_modes *,
 			     const struct mock_mode_def *, const char *,
 			     char *, size_t);
+static int mode_set_no_ext(struct mock_modes *, const struct mock_mode_def *,
+			   const char *, char *, size_t);
+static int mode_set_size_limit(struct mock_modes *,
+			       const struct mock_mode_def *, const char *,
+			       char *, size_t);
 
 #define FLAG(f)	(f), mode_set_flag, NULL
 
@@ -267,6 +272,75 @@ static const struct mock_mode_def mode_table[] = {
 	{"max-sessions", -1, mode_set_sessions, "N", NULL,
 	 "nothing (a server may refuse sessions over its limit with 421)",
 	 "serves N sessions at once (as --max-sessions N); more get 421"},
+	/* The extensions (mock_ext.c): configuration first, then faults. */
+	{"no-ext", -1, mode_set_no_ext, "KEYWORD", NULL,
+	 "nothing (a server without the extension)",
+	 "leaves KEYWORD (PIPELINING, SIZE, 8BITMIME, SMTPUTF8, CHUNKING, "
+	 "BINARYMIME, DSN, AUTH, ENHANCEDSTATUSCODES) out of EHLO and "
+	 "refuses its command (500) and parameters (555)"},
+	{"size-limit", -1, mode_set_size_limit, "N", NULL,
+	 "nothing (RFC 1870 3: SIZE 0 is no fixed limit)",
+	 "advertises SIZE N (0..1000000000000) and enforces it"},
+	{"pipeline-drop", FLAG(MF_PIPELINE_DROP), NULL,
+	 "RFC 2920 3.2: the server MUST NOT lose its input buffer",
+	 "after the first command of a read, discards the rest of the read"},
+	{"size-at-limit-552", FLAG(MF_SIZE_AT_LIMIT_552), NULL,
+	 "RFC 1870 4: the advertised SIZE is the largest size accepted",
+	 "SIZE= equal to the limit gets 552 (the real limit is lower)"},
+	{"size-data-ok", FLAG(MF_SIZE_DATA_OK), NULL,
+	 "RFC 1870 4: a message over the SIZE limit gets 552",
+	 "accepts a message over the limit at the end of data (250)"},
+	{"size-zero-enforced", FLAG(MF_SIZE_ZERO_ENFORCED), NULL,
+	 "RFC 1870 3: SIZE 0 means no fixed maximum",
+	 "with size-limit=0, any SIZE= over 0 gets 552"},
+	{"body-reject", FLAG(MF_BODY_REJECT), NULL,
+	 "RFC 6152 3: 8BITMIME advertised, MAIL BODY= is accepted",
+	 "BODY=7BIT and BODY=8BITMIME get 555"},
+	{"unadvertised-ok", FLAG(MF_UNADVERTISED_OK), NULL,
+	 "RFC 5321 4.1.1.11, 2.2.2: what EHLO did not list is refused",
+	 "commands and parameters of no-ext= extensions work anyway"},
+	{"helo-params-ok", FLAG(MF_HELO_PARAMS_OK), NULL,
+	 "RFC 5321 4.1.1.11, 2.2.1: no extension parameters after HELO",
+	 "extension parameters of MAIL/RCPT are accepted after HELO"},
+	{"utf8-reject", FLAG(MF_UTF8_REJECT), NULL,
+	 "RFC 6531 3.2: SMTPUTF8 advertised, UTF-8 mailboxes are accepted",
+	 "UTF-8 addresses get 550/553 5.6.7 even with SMTPUTF8"},
+	{"bdat-short-read", FLAG(MF_BDAT_SHORT_READ), NULL,
+	 "RFC 3030 2: the chunk is exactly chunk-size octets",
+	 "reads one octet less than announced; the last is a command"},
+	{"bdat-data-mix-ok", FLAG(MF_BDAT_DATA_MIX_OK), NULL,
+	 "RFC 3030 2: DATA after BDAT in one transaction gets 503",
+	 "DATA after BDAT gets 354"},
+	{"bdat-zero-reject", FLAG(MF_BDAT_ZERO_REJECT), NULL,
+	 "RFC 3030 2: BDAT 0 LAST ends the message",
+	 "BDAT 0 LAST gets 501"},
+	{"bdat-refuse-no-consume", FLAG(MF_BDAT_REFUSE_NO_CONSUME), NULL,
+	 "RFC 3030 2: a refused BDAT's chunk is read and discarded",
+	 "a BDAT refused with 503 leaves its chunk to be read as commands"},
+	{"dsn-reject", FLAG(MF_DSN_REJECT), NULL,
+	 "RFC 3461 4: DSN advertised, NOTIFY/ORCPT/RET/ENVID accepted",
+	 "the DSN parameters get 555"},
+	{"auth-no-cancel", FLAG(MF_AUTH_NO_CANCEL), NULL,
+	 "RFC 4954 4: \"*\" cancels AUTH with 501",
+	 "a \"*\" response gets 535"},
+	{"auth-any-mech", FLAG(MF_AUTH_ANY_MECH), NULL,
+	 "RFC 4954 4: an unsupported mechanism gets 504",
+	 "any mechanism gets the 334 of PLAIN"},
+	{"auth-in-tx-ok", FLAG(MF_AUTH_IN_TX_OK), NULL,
+	 "RFC 4954 4: AUTH inside a mail transaction gets 503",
+	 "AUTH inside a transaction starts an exchange"},
+	{"auth-twice-ok", FLAG(MF_AUTH_TWICE_OK), NULL,
+	 "RFC 4954 4: AUTH after a successful AUTH gets 503",
+	 "a second AUTH starts an exchange"},
+	{"auth-before-ehlo-ok", FLAG(MF_AUTH_BEFORE_EHLO_OK), NULL,
+	 "RFC 5321 2.2.1, RFC 4954 3: AUTH exists only after EHLO",
+	 "AUTH before EHLO (or after HELO) starts an exchange"},
+	{"auth-param-reject", FLAG(MF_AUTH_PARAM_REJECT), NULL,
+	 "RFC 4954 5: AUTH advertised, MAIL AUTH= is supported",
+	 "MAIL with AUTH= gets 555"},
+	{"auth-plaintext-ok", FLAG(MF_AUTH_PLAINTEXT_OK), NULL,
+	 "RFC 4954 4 (security): no plaintext password without TLS",
+	 "with STARTTLS advertised, PLAIN/LOGIN work before TLS (334)"},
 	{NULL, -1, NULL, NULL, NULL, NULL, NULL}
 };
 
@@ -275,6 +349,7 @@ void mock_modes_init(struct mock_modes *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->line_limit = MOCK_COMMAND_MAX;
+	m->size_limit = MOCK_SIZE_LIMIT;
 }
 
 /* mode_set_none - "correct": nothing to switch on */
@@ -401,6 +476,44 @@ static int mode_set_sessions(struct mock_modes *m,
 	}
 	m->max_sessions = (unsigned)v;
 	return 0;
+}
+
+/* mode_set_no_ext - no-ext=KEYWORD: one extension out of EHLO */
+static int mode_set_no_ext(struct mock_modes *m,
+			   const struct mock_mode_def *d, const char *value,
+			   char *err, size_t errlen)
+{
+	int x = value ? mock_ext_find(value, strlen(value)) : -1;
+
+	if (x < 0) {
+		snprintf(err, errlen, "%s wants an extension the mock "
+			 "implements (see --list-modes)", d->name);
+		return -1;
+	}
+	m->ext_off |= 1U << x;
+	return 0;
+}
+
+/* mode_set_size_limit - size-limit=N, 0 for no fixed limit */
+static int mode_set_size_limit(struct mock_modes *m,
+			       const struct mock_mode_def *d,
+			       const char *value, char *err, size_t errlen)
+{
+	char *end;
+	long long v;
+
+	if (value == NULL || !isdigit((unsigned char)value[0]))
+		goto bad;
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (errno != 0 || *end != '\0' || v > MOCK_SIZE_LIMIT_MAX)
+		goto bad;
+	m->size_limit = v;
+	return 0;
+bad:
+	snprintf(err, errlen, "%s wants octets 0..%lld", d->name,
+		 MOCK_SIZE_LIMIT_MAX);
+	return -1;
 }
 
 /* mode_set_limit - line-limit=N */

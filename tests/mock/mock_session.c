@@ -4,8 +4,8 @@
  * Implements RFC 5321 4.1.1 (the commands), 4.1.4 (their order),
  * 4.2 (one reply per command), 4.5.3.1 (limits), 2.3.8 (CRLF only)
  * and 4.1.1.4 / 4.5.2 (the end of data and dot-stuffing), with the
- * extensions PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME
- * (RFC 6152) and ENHANCEDSTATUSCODES (RFC 2034, codes of RFC 3463).
+ * extensions of mock_ext.c (PIPELINING, SIZE, 8BITMIME, SMTPUTF8,
+ * CHUNKING, DSN, AUTH, ENHANCEDSTATUSCODES with RFC 3463 codes).
  *
  * The session is fed bytes and replies through a callback; it knows
  * nothing of sockets.  Misbehaviour modes are consulted at the one
@@ -74,22 +74,10 @@ static const struct mock_cmd cmd_table[] = {
 	{"HELP", ARG_ANY, -1, NULL, NULL, MF_HELP_500, -1, help_cmd},
 	{"TURN", ARG_ANY, -1, NULL, NULL, MF_TURN_500, -1, notimpl_cmd},
 	{"ETRN", ARG_ANY, -1, NULL, NULL, -1, -1, notimpl_cmd},
+	{"BDAT", ARG_ANY, -1, NULL, NULL, -1, -1, mock_bdat_cmd},
+	{"AUTH", ARG_ANY, -1, NULL, NULL, -1, -1, mock_auth_cmd},
 	{NULL, ARG_ANY, -1, NULL, NULL, -1, -1, NULL}
 };
-
-/*
- * The capabilities we implement, and nothing else (RFC 5321 4.1.1.1).
- * advertise=KEYWORD lines go in before the last one, so that the
- * reply still ends with ENHANCEDSTATUSCODES.
- */
-static const char *const ehlo_lines[] = {
-	MOCK_HOSTNAME,
-	"PIPELINING",
-	"SIZE 10240000",
-	"8BITMIME",
-	"ENHANCEDSTATUSCODES",
-};
-#define EHLO_NLINES	(sizeof(ehlo_lines) / sizeof(ehlo_lines[0]))
 
 /* mode - 1 when mode f is switched on */
 static int mode(const struct mock_session *s, enum mock_flag f)
@@ -97,15 +85,30 @@ static int mode(const struct mock_session *s, enum mock_flag f)
 	return s->modes->on[f];
 }
 
+/* mock_mode - 1 when mode f is switched on */
+int mock_mode(const struct mock_session *s, enum mock_flag f)
+{
+	return mode(s, f);
+}
+
 /* tx_reset - forget the mail transaction (RSET, EHLO, end of data) */
 static void tx_reset(struct mock_session *s)
 {
+	s->tx_utf8 = 0;
+	s->tx_binary = 0;
+	s->bdat = 0;
 	s->mail = 0;
 	s->nrcpt = 0;
 	s->in_data = 0;
 	s->data_bytes = 0;
 	s->data_any = 0;
 	s->data_long = 0;
+}
+
+/* mock_tx_reset - forget the mail transaction */
+void mock_tx_reset(struct mock_session *s)
+{
+	tx_reset(s);
 }
 
 /* reply_500 - the reply to a command we do not recognise */
@@ -143,32 +146,28 @@ static void helo_cmd(struct mock_session *s, const char *arg, size_t alen)
 /* mock_ehlo_builtin - 1 when the EHLO reply already has this keyword */
 int mock_ehlo_builtin(const char *keyword, size_t len)
 {
-	size_t i;
-
-	/* Line 0 is the domain; a keyword ends at the first space. */
-	for (i = 1; i < EHLO_NLINES; i++)
-		if (strncasecmp(ehlo_lines[i], keyword, len) == 0 &&
-		    (ehlo_lines[i][len] == '\0' || ehlo_lines[i][len] == ' '))
-			return 1;
-	return 0;
+	return mock_ext_find(keyword, len) >= 0;
 }
 
 /* ehlo_cmd - EHLO: reset and list the extensions (RFC 5321 4.1.4) */
 static void ehlo_cmd(struct mock_session *s, const char *arg, size_t alen)
 {
-	const char *lines[EHLO_NLINES + MOCK_ADVERTISE_MAX];
-	size_t n = EHLO_NLINES - 1, i;
+	const char *lines[MX_COUNT + MOCK_ADVERTISE_MAX + 1];
+	char size_line[40];
+	size_t n = 1, i;
 
 	if (!helo_domain_ok(s, "EHLO", arg, alen))
 		return;
 	if (!mode(s, MF_EHLO_NO_RESET))
 		tx_reset(s);
 	s->helo = 2;
-	memcpy(lines, ehlo_lines, n * sizeof(lines[0]));
+	lines[0] = MOCK_HOSTNAME;
+	n += mock_ext_lines(s, lines + 1, size_line, sizeof(size_line));
 	/* advertise=KEYWORD: promised here, still 500 or 502 when used. */
 	for (i = 0; i < s->modes->nadvertise; i++)
 		lines[n++] = s->modes->advertise[i];
-	lines[n++] = ehlo_lines[EHLO_NLINES - 1];
+	if (mock_ext_on(s, MX_ENHANCEDSTATUSCODES))
+		lines[n++] = "ENHANCEDSTATUSCODES";
 	mock_reply_lines(s, 250, NULL, lines, n);
 }
 
@@ -184,6 +183,17 @@ static int mail_syntax(struct mock_session *s, enum mock_path_status st)
 	else
 		mock_reply(s, 501, "5.5.4", "Syntax: MAIL FROM:<address>");
 	return 1;
+}
+
+/* size_over - a declared SIZE= over the fixed limit (RFC 1870 3, 6.1) */
+static int size_over(const struct mock_session *s, long long size)
+{
+	/* size-zero-enforced reads "SIZE 0" as a limit of zero octets. */
+	if (s->modes->size_limit == 0)
+		return size > 0 && mode(s, MF_SIZE_ZERO_ENFORCED);
+	if (mode(s, MF_SIZE_AT_LIMIT_552))
+		return size >= s->modes->size_limit;
+	return size > s->modes->size_limit;
 }
 
 /* mail_cmd - MAIL FROM: opens a transaction (RFC 5321 4.1.1.2) */
@@ -207,13 +217,17 @@ static void mail_cmd(struct mock_session *s, const char *arg, size_t alen)
 		mock_reply(s, 555, "5.5.4", "Unsupported MAIL parameter");
 		return;
 	}
-	/* RFC 1870 6: a declared size over the limit gets 552. */
-	if (st == MOCK_PATH_OK && p.size > MOCK_SIZE_LIMIT &&
+	if (st == MOCK_PATH_OK && mock_ext_params(s, &p, 1))
+		return;
+	/* RFC 1870 6.1: a declared size over the limit gets 552. */
+	if (st == MOCK_PATH_OK && size_over(s, p.size) &&
 	    !mode(s, MF_SIZE_OVER_OK)) {
 		mock_reply(s, 552, "5.3.4", "Message size exceeds limit");
 		return;
 	}
 	s->mail = 1;
+	s->tx_utf8 = st == MOCK_PATH_OK && p.utf8;
+	s->tx_binary = st == MOCK_PATH_OK && p.binary;
 	mock_reply(s, 250, "2.1.0", "Ok");
 }
 
@@ -249,6 +263,8 @@ static void rcpt_cmd(struct mock_session *s, const char *arg, size_t alen)
 		mock_reply(s, 555, "5.5.4", "Unsupported RCPT parameter");
 		return;
 	}
+	if (mock_ext_params(s, &p, 0))
+		return;
 	/* RFC 5321 3.3: a refused recipient leaves the transaction. */
 	if (strcasecmp(p.local, "unknown") == 0) {
 		mock_reply(s, 550, "5.1.1", "Recipient address rejected: "
@@ -268,6 +284,12 @@ static void rcpt_cmd(struct mock_session *s, const char *arg, size_t alen)
 /* data_cmd - DATA: 354 and read the message (RFC 5321 4.1.1.4) */
 static void data_cmd(struct mock_session *s, const char *arg, size_t alen)
 {
+	/* RFC 3030 2: DATA after BDAT in one transaction gets 503. */
+	if ((s->bdat && !mode(s, MF_BDAT_DATA_MIX_OK)) || s->tx_binary) {
+		reply_503(s, s->bdat ? "BDAT in progress" :
+			  "BODY=BINARYMIME needs BDAT");
+		return;
+	}
 	if (!mode(s, MF_DATA_BEFORE_RCPT_OK)) {
 		if (!s->mail) {
 			reply_503(s, "need MAIL command");
@@ -343,8 +365,8 @@ static void notimpl_cmd(struct mock_session *s, const char *arg,
 	mock_reply(s, 502, "5.5.1", "Error: command not implemented");
 }
 
-/* unknown_cmd - a verb not in the table (RFC 5321 4.2.4) */
-static void unknown_cmd(struct mock_session *s)
+/* mock_unknown - a verb not in the table (RFC 5321 4.2.4) */
+void mock_unknown(struct mock_session *s)
 {
 	if (mode(s, MF_UNKNOWN_CLOSE))
 		s->end = MOCK_ABORT;
@@ -487,7 +509,7 @@ static void cmd_line(struct mock_session *s, const char *line, size_t len)
 		return;
 	}
 	if (c == NULL) {
-		unknown_cmd(s);
+		mock_unknown(s);
 		return;
 	}
 	while (sp && sp < line + len && *sp == ' ')
@@ -517,6 +539,18 @@ static void error_limit(struct mock_session *s)
 static void session_command(struct mock_session *s, const char *line,
 			    size_t len, unsigned long long total)
 {
+	s->command_done = 1;
+	/* RFC 4954 4: inside AUTH a line is a response, up to 12288. */
+	if (s->auth_state) {
+		if (total + 2 > MOCK_AUTH_LINE_MAX) {
+			s->auth_state = 0;
+			mock_reply(s, 500, "5.5.6", "Authentication exchange "
+				   "line is too long");
+		} else {
+			mock_auth_line(s, line, len);
+		}
+		return;
+	}
 	s->commands++;
 	if (s->modes->close_after && s->commands >= s->modes->close_after) {
 		s->end = MOCK_ABORT;
@@ -531,10 +565,12 @@ static void session_command(struct mock_session *s, const char *line,
 	error_limit(s);
 }
 
-/* data_verdict - the one reply to the final dot; 1 when accepted */
-static int data_verdict(struct mock_session *s)
+/* mock_data_verdict - the one reply at the end of a message; 1: accepted */
+int mock_data_verdict(struct mock_session *s)
 {
-	if (s->data_bytes > MOCK_SIZE_LIMIT) {
+	/* RFC 1870 4: over the limit is "rejected with ... 552". */
+	if (s->modes->size_limit > 0 && s->data_bytes > s->modes->size_limit &&
+	    !mode(s, MF_SIZE_DATA_OK)) {
 		mock_reply(s, 552, "5.3.4", "Message size exceeds limit");
 		return 0;
 	}
@@ -554,7 +590,7 @@ static int data_verdict(struct mock_session *s)
 /* data_end - the final dot: reply, then end the transaction */
 static void data_end(struct mock_session *s)
 {
-	int accepted = data_verdict(s);
+	int accepted = mock_data_verdict(s);
 
 	/* RFC 5321 4.2: "Every command MUST generate exactly one reply." */
 	if (mode(s, MF_DATA_DOUBLE_REPLY))
@@ -597,9 +633,9 @@ static void session_data(struct mock_session *s, const char *line,
 	/* Dot-unstuffing removes one leading dot; the count saturates. */
 	if (len > 0 && line[0] == '.')
 		total--;
-	if (s->data_bytes <= MOCK_SIZE_LIMIT)
-		s->data_bytes += (long long)(total > MOCK_SIZE_LIMIT ?
-		    MOCK_SIZE_LIMIT : total) + 2;
+	if (s->data_bytes <= MOCK_COUNT_CAP)
+		s->data_bytes += (long long)(total > MOCK_COUNT_CAP ?
+		    MOCK_COUNT_CAP : total) + 2;
 }
 
 /* session_line - a complete line: content or a command */
@@ -659,6 +695,11 @@ static void session_byte(struct mock_session *s, char ch)
 {
 	int was_cr = s->last_cr;
 
+	/* RFC 3030 2: a chunk is octets, counted, not lines. */
+	if (s->bdat_left > 0) {
+		mock_bdat_byte(s, ch);
+		return;
+	}
 	/* A CR taken as a line end swallows the LF of a CRLF. */
 	if (s->skip_lf) {
 		s->skip_lf = 0;
@@ -689,8 +730,13 @@ void mock_session_feed(struct mock_session *s, const char *buf, size_t len)
 	size_t i;
 
 	/* After QUIT (or a close), what the client pipelined is dropped. */
-	for (i = 0; i < len && s->end == MOCK_RUNNING; i++)
+	s->command_done = 0;
+	for (i = 0; i < len && s->end == MOCK_RUNNING; i++) {
 		session_byte(s, buf[i]);
+		/* pipeline-drop: the rest of the read is thrown away. */
+		if (s->command_done && mode(s, MF_PIPELINE_DROP))
+			break;
+	}
 }
 
 /* mock_session_start - set up and send the greeting */
