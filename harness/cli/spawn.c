@@ -137,7 +137,7 @@ int spawn_start(struct spawn_config *sp, struct sc_run_options *ro)
 	return 0;
 }
 
-/* needs_restart - crashed, shut down, gone, or a fresh one each time */
+/* needs_restart - crashed, hung, shut down, gone, or a fresh one each time */
 static int needs_restart(struct spawn_config *sp, size_t i,
 			 const struct sc_result *prev)
 {
@@ -147,6 +147,13 @@ static int needs_restart(struct spawn_config *sp, size_t i,
 
 	if (s->stopping || (sp->restart_each && i > 0))
 		return 1;
+	if (sp->spawn_cmd != NULL && f == SC_SERVER_RUNNING &&
+	    prev != NULL && prev->hung) {
+		/* A hung server would make every scenario wait it out. */
+		fprintf(stderr, "smtpconf: the server stopped answering in "
+			"the last scenario; restarting it\n");
+		return 1;
+	}
 	if (sp->spawn_cmd == NULL || f == SC_SERVER_RUNNING)
 		return 0;
 	if (prev != NULL && prev->crashed)

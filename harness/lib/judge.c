@@ -434,10 +434,93 @@ static int closed_in_shutdown(struct run_ctx *c, const struct sc_step *st,
 	return STEP_STOP;
 }
 
+/* abandon - close a session the server stopped answering on */
+static void abandon(struct run_ctx *c, const struct sc_step *st,
+		    struct session *s)
+{
+	tx_event(c, st, "session '%s' abandoned: smtpconf closed the "
+		 "connection", s->name);
+	session_close(s);
+	s->closed_line = st->line;
+}
+
+/* partial_text - "a partial reply, 7 bytes: \"250 2.0\"" for observed */
+static char *partial_text(const struct sc_reply *r)
+{
+	struct sc_buf b;
+
+	sc_buf_init(&b, 0);
+	sc_buf_printf(&b, "a partial reply, %zu bytes: \"", r->wire_len);
+	sc_escape_display(&b, r->raw ? r->raw : "", r->raw_len, 120);
+	sc_buf_puts(&b, "\", then nothing more");
+	return sc_buf_steal(&b);
+}
+
+/*
+ * judge_timeout - nothing complete before the step deadline.  Not one
+ * byte of the reply: the server hung (RFC 5321 4.2: "Every command
+ * MUST generate exactly one reply").  Part of one and nothing in the
+ * second half of the wait: it stalled mid-reply, a failure too.  Part
+ * of one and bytes still coming: a slow server, which the step timeout
+ * could not judge (an error, not a failure).  In every case the
+ * session is abandoned: we close it, so the server sees a clean end.
+ */
+static int judge_timeout(struct run_ctx *c, const struct sc_step *st,
+			 struct session *s, struct sc_reply *r)
+{
+	long long quiet = sc_now_ms() - s->last_rx_ms;
+	char after[200];
+
+	after_what(c, after, sizeof(after));
+	free(c->res->expected);
+	free(c->res->observed);
+	c->res->expected = describe_expect(&st->expect);
+	if (r->wire_len == 0) {
+		c->res->observed = strdup("no reply: not one byte");
+		tx_event(c, st, "server hung: no reply within %u ms",
+			 c->step_timeout_ms);
+		c->res->hung = 1;
+		run_fail(c, st, SC_LEVEL_MUST, "server hung %s: not one byte "
+			 "of a reply within %u ms, and the session was "
+			 "abandoned. %s", after, c->step_timeout_ms,
+			 c->last_cmd_line ? "RFC 5321 4.2: \"Every command "
+			 "MUST generate exactly one reply.\"" : "RFC 5321 "
+			 "3.1: once the connection is open the server sends "
+			 "its greeting (220, or 554).");
+	} else if (quiet * 2 >= (long long)c->step_timeout_ms) {
+		tx_reply(c, st, r);
+		c->res->observed = partial_text(r);
+		tx_event(c, st, "reply incomplete: nothing for the last %lld "
+			 "ms", quiet);
+		c->res->hung = 1;
+		run_fail(c, st, SC_LEVEL_MUST, "The reply %s stopped after %zu "
+			 "bytes: nothing more came for %lld ms, when the %u ms "
+			 "step timeout passed (a partial reply, not a hang). "
+			 "RFC 5321 4.2: \"Every command MUST generate exactly "
+			 "one reply.\"", after, r->wire_len, quiet,
+			 c->step_timeout_ms);
+	} else {
+		tx_reply(c, st, r);
+		c->res->observed = partial_text(r);
+		tx_event(c, st, "reply still arriving after %u ms",
+			 c->step_timeout_ms);
+		run_error(c, st, SC_ERR_TIMEOUT, "The reply %s was still "
+			  "arriving when the %u ms step timeout passed (%zu "
+			  "bytes so far, the last %lld ms ago): the server is "
+			  "slow, not hung, and could not be judged; a longer "
+			  "--step-timeout (or step-timeout: in the scenario) "
+			  "would let it finish.", after, c->step_timeout_ms,
+			  r->wire_len, quiet);
+	}
+	mark_failed_tx(c);
+	abandon(c, st, s);
+	return STEP_STOP;
+}
+
 /* judge_no_reply - timeouts, closes and floods instead of a reply */
 static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
-			  enum wait_outcome w, struct sc_reply *r,
-			  struct sc_error *err)
+			  struct session *s, enum wait_outcome w,
+			  struct sc_reply *r, struct sc_error *err)
 {
 	char after[200];
 
@@ -451,18 +534,10 @@ static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 			  "%s", after, err->msg);
 		return STEP_STOP;
 	}
+	if (w == WAIT_TIMEOUT)
+		return judge_timeout(c, st, s, r);
 	if (r->wire_len > 0)
 		tx_reply(c, st, r);
-	if (w == WAIT_TIMEOUT) {
-		tx_event(c, st, "no complete reply within %u ms",
-			 c->step_timeout_ms);
-		set_expected_observed(c, &st->expect, NULL, "no reply");
-		run_fail(c, st, SC_LEVEL_MUST, "No complete reply %s within "
-			 "%u ms: the server hung or dropped the command. RFC "
-			 "5321 4.2: \"Every command MUST generate exactly one "
-			 "reply.\"", after, c->step_timeout_ms);
-		return STEP_STOP;
-	}
 	if (w == WAIT_FLOOD) {
 		set_expected_observed(c, &st->expect, NULL,
 				      "a reply over the size bounds");
@@ -497,7 +572,7 @@ int judge_reply(struct run_ctx *c, const struct sc_step *st,
 	char after[32];
 
 	if (w != WAIT_REPLY)
-		return judge_no_reply(c, st, w, r, err);
+		return judge_no_reply(c, st, s, w, r, err);
 	tx_reply(c, st, r);
 	if (violation_failure(c, st, r))
 		return STEP_STOP;

@@ -58,8 +58,10 @@ static long fill_input(struct session *s, long long deadline_ms,
 		n = 0;
 	if (n == 0)
 		s->state = SESSION_PEER_CLOSED;
-	if (n > 0)
+	if (n > 0) {
 		s->inlen += (size_t)n;
+		s->last_rx_ms = sc_now_ms();
+	}
 	return n;
 }
 
@@ -76,7 +78,7 @@ static enum sc_feed_result feed_buffered(struct session *s,
 	return fr;
 }
 
-/* session_read_reply - next complete reply; *out valid for WAIT_REPLY/EOF/FLOOD */
+/* session_read_reply - next complete reply, or why none (see session.h) */
 enum wait_outcome session_read_reply(struct session *s, long long deadline_ms,
 				     struct sc_reply *out, struct sc_error *err)
 {
@@ -99,9 +101,14 @@ enum wait_outcome session_read_reply(struct session *s, long long deadline_ms,
 			sc_reply_parser_take_partial(&s->parser, out);
 			return WAIT_EOF;
 		}
+		if (n < 0 && err->status == SC_ERR_TIMEOUT) {
+			/* What came of the reply tells a hang from a
+			 * slow answer. */
+			sc_reply_parser_take_partial(&s->parser, out);
+			return WAIT_TIMEOUT;
+		}
 		if (n < 0)
-			return err->status == SC_ERR_TIMEOUT ? WAIT_TIMEOUT
-			       : WAIT_ERROR;
+			return WAIT_ERROR;
 	}
 }
 

@@ -32,6 +32,7 @@ struct session {
 	 * scenario as the session's first reply (session_tls.c). */
 	struct sc_reply greeting;
 	int greeting_pending;
+	long long last_rx_ms;	/* when the last byte came, 0: none yet */
 };
 
 /* Optional transcript hook for exchanges the runner did not script. */
@@ -58,7 +59,11 @@ int session_connect(struct session *s, const struct sc_run_options *o,
 /* session_send - write all bytes before the deadline */
 int session_send(struct session *s, const char *data, size_t len,
 		 long long deadline_ms, struct sc_error *err);
-/* session_read_reply - next complete reply; *out valid for WAIT_REPLY/EOF/FLOOD */
+/*
+ * session_read_reply - next complete reply; *out valid for
+ * WAIT_REPLY/EOF/FLOOD, and for WAIT_TIMEOUT holds the part of a reply
+ * that came (wire_len 0 when not one byte did)
+ */
 enum wait_outcome session_read_reply(struct session *s, long long deadline_ms,
 				     struct sc_reply *out, struct sc_error *err);
 /* session_wait_close - wait for EOF; WAIT_REPLY when data came instead (in *out) */

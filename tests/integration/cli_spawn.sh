@@ -88,6 +88,17 @@ expect_output "$SCRATCH/r.json" '"crashed": true'
 expect_output "$SCRATCH/r.json" '"server_output": "'
 no_server_left
 
+# hang-on=NOOP: the server never answers NOOP.  A hang, a MUST
+# failure; the session is abandoned and the server restarted, so the
+# next scenario runs on a fresh one.
+expect_exit 1 spawn hang-on=NOOP --only 'rfc5321/noop/basic' \
+	--only 'rfc5321/quit/basic'
+expect_output "$SCRATCH/out" "^FAIL +MUST +rfc5321/noop/basic:"
+expect_output "$SCRATCH/out" "server hung after .NOOP."
+expect_output "$SCRATCH/err" "stopped answering in the last scenario; restarting it"
+expect_output "$SCRATCH/out" "^PASS +MUST +rfc5321/quit/basic:"
+no_server_left
+
 # exit-on=NOOP: the server exits with status 1.
 expect_exit 3 spawn exit-on=NOOP --only 'rfc5321/noop/basic'
 expect_output "$SCRATCH/out" "server crashed: exited with status 1 after .NOOP."

@@ -50,6 +50,7 @@
 #define MOCK_ADVERTISE_MAX	8	/* advertise=KEYWORD options */
 #define MOCK_DATA_TAIL		8	/* last message bytes kept (data-end=) */
 #define MOCK_DELAY_MAX_MS	120000	/* delay=MS */
+#define MOCK_TRICKLE_MAX_MS	10000	/* trickle=MS, per byte */
 #define MOCK_IDLE_TIMEOUT_S	60	/* per session, between reads */
 #define MOCK_SESSION_MAX_S	600	/* whole session, whatever happens */
 #define MOCK_SESSIONS_DEFAULT	64	/* concurrent sessions */
@@ -62,7 +63,8 @@
 /*
  * The on/off modes.  Each breaks one rule; mock_modes.c says which.
  * Modes that take a value (delay, close-after, 421-on, 421-stay-open,
- * crash-on, exit-on, asan-report-on, core-on, reply, line-limit,
+ * crash-on, exit-on, asan-report-on, core-on, hang-on, partial-on,
+ * trickle, reply, line-limit,
  * text-line-limit, advertise, data-end, error-limit, error-limit-silent,
  * max-sessions) live in their own fields of
  * struct mock_modes.
@@ -179,6 +181,9 @@ struct mock_modes {
 	struct mock_verbs exit_on;	/* exit-on=VERB: server exits 1 */
 	struct mock_verbs asan_on;	/* asan-report-on=VERB: fake report */
 	struct mock_verbs core_on;	/* core-on=VERB: session dumps core */
+	struct mock_verbs hang_on;	/* hang-on=VERB: no reply, ever */
+	struct mock_verbs partial_on;	/* partial-on=VERB: half a reply */
+	unsigned trickle_ms;		/* trickle=MS: a byte every MS */
 	size_t noverride;		/* reply=VERB:CODE */
 	struct mock_override override[MOCK_OVERRIDES_MAX];
 	unsigned line_limit;		/* line-limit=N, CRLF included */
@@ -273,6 +278,7 @@ struct mock_session {
 	unsigned long errors;	/* 5xx replies sent, for error-limit=N */
 	unsigned long messages;	/* messages accepted, for queue ids */
 	unsigned long id;	/* session number, for queue ids */
+	int partial;		/* partial-on: cut the next reply short */
 	/* The line being read; bytes past MOCK_LINE_MAX are counted only. */
 	char line[MOCK_LINE_MAX];
 	size_t len;

@@ -41,6 +41,9 @@ static int mode_set_delay(struct mock_modes *, const struct mock_mode_def *,
 			  const char *, char *, size_t);
 static int mode_set_count(struct mock_modes *, const struct mock_mode_def *,
 			  const char *, char *, size_t);
+static int mode_set_trickle(struct mock_modes *,
+			    const struct mock_mode_def *, const char *,
+			    char *, size_t);
 static int mode_set_verb(struct mock_modes *, const struct mock_mode_def *,
 			 const char *, char *, size_t);
 static int mode_set_reply(struct mock_modes *, const struct mock_mode_def *,
@@ -247,6 +250,17 @@ static const struct mock_mode_def mode_table[] = {
 	 "nothing in SMTP: a server must not crash (memory safety)",
 	 "on VERB (not GREETING) the session process dumps core (SIGABRT, "
 	 "core limit raised); the server serves on"},
+	{"hang-on", -1, mode_set_verb, "VERB", NULL,
+	 "RFC 5321 4.2: every command gets a reply (the server hangs)",
+	 "on VERB (or GREETING) sends nothing, ever: reads and discards "
+	 "input, keeps the connection open"},
+	{"partial-on", -1, mode_set_verb, "VERB", NULL,
+	 "RFC 5321 4.2: every command gets a (whole) reply",
+	 "on VERB (or GREETING) sends the first half of the reply, without "
+	 "its line end, then nothing more; keeps the connection open"},
+	{"trickle", -1, mode_set_trickle, "MS", NULL,
+	 "nothing (a slow server that still answers)",
+	 "sends every reply one byte at a time, MS ms apart (1..10000)"},
 	{"reply", -1, mode_set_reply, "VERB:CODE", NULL,
 	 "RFC 5321 4.3.2: the reply codes each command may get",
 	 "answers VERB (or GREETING) with CODE (200..599), state unchanged"},
@@ -418,6 +432,22 @@ static int mode_set_delay(struct mock_modes *m, const struct mock_mode_def *d,
 		return -1;
 	}
 	m->delay_ms = (unsigned)v;
+	return 0;
+}
+
+/* mode_set_trickle - trickle=MS */
+static int mode_set_trickle(struct mock_modes *m,
+			    const struct mock_mode_def *d, const char *value,
+			    char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (mode_number(value, 1, MOCK_TRICKLE_MAX_MS, &v) < 0) {
+		snprintf(err, errlen, "%s wants milliseconds 1..%d",
+			 d->name, MOCK_TRICKLE_MAX_MS);
+		return -1;
+	}
+	m->trickle_ms = (unsigned)v;
 	return 0;
 }
 
@@ -642,6 +672,8 @@ static struct mock_verbs *mode_verb_list(struct mock_modes *m,
 		{"exit-on", offsetof(struct mock_modes, exit_on)},
 		{"asan-report-on", offsetof(struct mock_modes, asan_on)},
 		{"core-on", offsetof(struct mock_modes, core_on)},
+		{"hang-on", offsetof(struct mock_modes, hang_on)},
+		{"partial-on", offsetof(struct mock_modes, partial_on)},
 	};
 	size_t i;
 

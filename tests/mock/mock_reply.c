@@ -81,6 +81,11 @@ static void reply_send(struct mock_session *s, const char *bytes,
 {
 	if (s->end != MOCK_RUNNING)
 		return;
+	/* partial-on: half of it, never the line end, then silence. */
+	if (s->partial) {
+		len = len / 2 < len - 2 ? len / 2 : len - 2;
+		s->end = MOCK_LINGER;
+	}
 	if (s->write(s->ctx, bytes, len) < 0)
 		s->end = MOCK_ABORT;
 }

@@ -227,7 +227,10 @@ static int io_write(void *ctx, const char *bytes, size_t len)
 	if (io->cfg->verbose)
 		log_bytes(io->id, "S:", bytes, len);
 	while (len > 0) {
-		n = write(io->fd, bytes, len);
+		/* trickle=MS: one byte, then a pause, as a slow link would. */
+		if (io->cfg->modes.trickle_ms && !sig_stop)
+			sleep_ms(io->cfg->modes.trickle_ms);
+		n = write(io->fd, bytes, io->cfg->modes.trickle_ms ? 1 : len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)

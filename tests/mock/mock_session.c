@@ -472,6 +472,22 @@ static void cmd_fault(struct mock_session *s, const char *verb, size_t vlen)
 	}
 }
 
+/*
+ * cmd_stall - hang-on and partial-on for this verb (or GREETING): 1
+ * when the session stops answering here.  hang-on sends nothing;
+ * partial-on lets the reply start and cuts it (mock_reply.c).
+ */
+static int cmd_stall(struct mock_session *s, const char *verb, size_t vlen)
+{
+	if (mock_verbs_has(&s->modes->hang_on, verb, vlen)) {
+		s->end = MOCK_LINGER;
+		return 1;
+	}
+	if (mock_verbs_has(&s->modes->partial_on, verb, vlen))
+		s->partial = 1;
+	return 0;
+}
+
 /* cmd_bad_bytes - 1 when the line holds NUL or a bare CR or LF */
 static int cmd_bad_bytes(const char *line, size_t len)
 {
@@ -497,6 +513,8 @@ static void cmd_line(struct mock_session *s, const char *line, size_t len)
 		return;
 	}
 	cmd_fault(s, line, vlen);
+	if (cmd_stall(s, line, vlen))
+		return;
 	if (cmd_421(s, line, vlen, "4.3.2"))
 		return;
 	/* reply=VERB:CODE answers in place of the command; no state moves. */
@@ -748,7 +766,7 @@ void mock_session_start(struct mock_session *s, const struct mock_modes *m,
 	s->id = id;
 	s->write = fn;
 	s->ctx = ctx;
-	if (mode(s, MF_GREET_NONE)) {
+	if (mode(s, MF_GREET_NONE) || cmd_stall(s, "GREETING", 8)) {
 		s->end = MOCK_LINGER;
 		return;
 	}

@@ -224,7 +224,32 @@ static void test_no_reply_is_a_must_failure(void)
 	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
 	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
 	CU_ASSERT(reason_has(&rn, "Every command MUST generate exactly one"));
-	CU_ASSERT_STRING_EQUAL(rn.r.observed, "no reply");
+	CU_ASSERT(reason_has(&rn, "server hung after `NOOP` (line "));
+	CU_ASSERT_STRING_EQUAL(rn.r.observed, "no reply: not one byte");
+	CU_ASSERT_TRUE(rn.r.hung);
+	CU_ASSERT(strstr(rn.r.tx[rn.r.ntx - 1].bytes, "abandoned") != NULL);
+	run_free(&rn);
+}
+
+/*
+ * test_partial_reply_still_coming - half a reply and the deadline
+ * (the in-memory server answers at once, so the bytes are fresh):
+ * slow, not hung, and an error rather than a failure
+ */
+static void test_partial_reply_still_coming(void)
+{
+	static const struct rule rules[] = {
+		{ "NOOP", "250-half", 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: NOOP\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_ERROR);
+	CU_ASSERT(reason_has(&rn, "slow, not hung"));
+	CU_ASSERT(strstr(rn.r.observed, "8 bytes: \"250-half\"") != NULL);
+	CU_ASSERT_FALSE(rn.r.hung);
 	run_free(&rn);
 }
 
@@ -512,6 +537,7 @@ int test_register(void)
 		{ "alternatives, classes, negation, text",
 		  test_alternatives_classes_negation },
 		{ "no reply is a MUST failure", test_no_reply_is_a_must_failure },
+		{ "partial reply still coming", test_partial_reply_still_coming },
 		{ "close without reply", test_close_without_reply },
 		{ "partial reply then close", test_partial_reply_then_close },
 		{ "421 then close", test_421_then_close },

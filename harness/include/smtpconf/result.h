@@ -56,6 +56,7 @@ struct sc_result {
 	char *waiver;			/* waiver reason when waived */
 	int unreachable;		/* could not connect: exit code 3 */
 	int crashed;			/* the server crashed in it: exit 3 */
+	int hung;			/* it sent no reply: restart a spawned one */
 	/* With --spawn: what the server wrote to stdout and stderr while
 	 * the scenario ran (with crashed: the tail of all it wrote), raw
 	 * bytes (escape before showing), at most SC_SERVER_OUTPUT_TAIL;
