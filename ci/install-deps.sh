@@ -11,6 +11,8 @@
 # fetched and unpacked into a cache instead (`ci/mta/exim.sh install`,
 # `ci/mta/opensmtpd.sh install`, which also create their system users);
 # libidn12 is installed for the unpacked Exim, which links with it.
+# tshark reads back the captures of `run --pcap` in the tests; debconf
+# is told not to make dumpcap setuid (nothing here captures live).
 # --with-bench adds swaks, libnet-ssleay-perl (swaks' TLS) and
 # hyperfine; Postfix already brings smtp-source.
 #
@@ -24,7 +26,7 @@
 set -euo pipefail
 
 BASE_PACKAGES=(build-essential cmake pkg-config clang libssl-dev
-	libpcap-dev libcunit1-dev postfix python3-aiosmtpd libidn12)
+	libpcap-dev libcunit1-dev postfix python3-aiosmtpd libidn12 tshark)
 # Servers unpacked beside the system, each by its own ci/mta script.
 UNPACKED_MTAS=(exim opensmtpd)
 BENCH_PACKAGES=(swaks libnet-ssleay-perl hyperfine)
@@ -59,6 +61,12 @@ missing_packages() {
 # preseed_postfix - answer debconf so no system instance is configured
 preseed_postfix() {
 	echo "postfix postfix/main_mailer_type select No configuration" |
+		debconf-set-selections
+}
+
+# preseed_wireshark - no setuid dumpcap, and no question asked
+preseed_wireshark() {
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
 		debconf-set-selections
 }
 
@@ -166,6 +174,7 @@ main() {
 		preseed_postfix
 		postfix_new=1
 	fi
+	[[ " ${missing[*]} " == *" tshark "* ]] && preseed_wireshark
 	apt_install "${missing[@]}"
 	mapfile -t missing < <(missing_packages "${want[@]}")
 	if ((${#missing[@]})); then

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "output.h"
 #include "spawn.h"
+#include "capture.h"
 
 struct run_config {
 	char *paths[256];
@@ -28,6 +29,7 @@ struct run_config {
 	struct sc_run_options opts;
 	unsigned fail_on;	/* levels whose failures give exit 1 */
 	struct spawn_config spawn;	/* --spawn: the managed server */
+	struct capture capture;		/* --pcap: session captures */
 	int no_color, verbose, quiet;
 	char command_line[4096];
 };
@@ -66,6 +68,8 @@ static void run_usage(FILE *out)
 "  --json FILE             write results as JSON (docs/json-format.md)\n"
 "  --junit FILE            write JUnit XML\n"
 "  --html FILE             write a self-contained HTML report\n"
+"  --pcap FILE|DIR         write every session as a pcap capture (a\n"
+"                          directory: one DIR/ID.pcap per scenario)\n"
 "  --only GLOB             run scenarios whose id matches (repeatable)\n"
 "  --tag TAG               run scenarios with this tag (repeatable)\n"
 "  --level LEVELS          run scenarios of these levels (must,security,should,may)\n"
@@ -122,6 +126,7 @@ static int set_file_option(struct run_config *cfg, const char *opt,
 		{ "--junit", offsetof(struct run_config, junit_path) },
 		{ "--html", offsetof(struct run_config, html_path) },
 		{ "--waivers", offsetof(struct run_config, waivers_path) },
+		{ "--pcap", offsetof(struct run_config, capture.path) },
 	};
 	size_t i;
 
@@ -254,7 +259,8 @@ static int config_init(struct run_config *cfg, int argc, char **argv)
 		cli_usage_error("run", "%s", err.msg);
 		return -1;
 	}
-	if (spawn_check(&cfg->spawn) < 0)
+	if (spawn_check(&cfg->spawn) < 0 ||
+	    capture_check(&cfg->capture, &cfg->opts) < 0)
 		return -1;
 	if (cfg->npaths == 0)
 		cfg->paths[cfg->npaths++] = (char *)cli_default_suite();
@@ -356,6 +362,7 @@ static int run_all(struct run_state *st)
 	const struct sc_capabilities *caps = &st->server.caps;
 	struct sc_result *r;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < st->nsel && !interrupted; i++) {
 		if (spawn_before(&st->cfg.spawn, i,
@@ -365,8 +372,10 @@ static int run_all(struct run_state *st)
 		}
 		term_progress(&st->term, i, st->nsel, st->sel[i]);
 		r = &st->results[i];
-		if (sc_run_scenario(st->sel[i], &st->cfg.opts, caps, r) !=
-		    SC_OK)
+		capture_scenario(&st->cfg.capture, st->sel[i]);
+		rc = sc_run_scenario(st->sel[i], &st->cfg.opts, caps, r);
+		capture_scenario_end(&st->cfg.capture);
+		if (rc != SC_OK)
 			return -1;
 		st->nresults = i + 1;
 		apply_waiver(st, r);
@@ -495,6 +504,7 @@ static int finish(struct run_state *st)
 	bad |= write_report(st, st->cfg.json_path, sc_report_json);
 	bad |= write_report(st, st->cfg.junit_path, sc_report_junit);
 	bad |= write_report(st, st->cfg.html_path, sc_report_html);
+	bad |= capture_finish(&st->cfg.capture);
 	warn_unused_waivers(st);
 	if (bad && code == EXIT_PASS)
 		code = EXIT_USAGE;
@@ -526,6 +536,7 @@ int cmd_run(int argc, char **argv)
 		  st->cfg.quiet);
 	st->started_unix_ms = wall_ms();
 	st->t0 = sc_now_ms();
+	capture_begin(&st->cfg.capture);
 	if (spawn_start(&st->cfg.spawn, &st->cfg.opts) < 0)
 		mark_rest(st, SC_VERDICT_ERROR, st->cfg.spawn.why, 1);
 	else if (probe_server(st) == 0 && run_all(st) < 0)

@@ -14,6 +14,25 @@ void session_init(struct session *s, const char *name)
 	sc_reply_parser_init(&s->parser);
 }
 
+/* session_tap - attach the run's observer (--pcap) to a new connection */
+static int session_tap(struct session *s, const struct sc_run_options *o,
+		       struct sc_error *err)
+{
+	struct timespec never = { 0, 0 };
+	struct sc_tcp_tap tap;
+	int rc;
+
+	memset(&tap, 0, sizeof(tap));
+	rc = o->tap(o->tap_ctx, s->name, &tap, err);
+	if (rc == SC_OK && tap.ctx != NULL &&
+	    (rc = sc_tcp_tap_attach(&s->t, &tap, err)) != SC_OK &&
+	    tap.close != NULL)
+		tap.close(tap.ctx, &never);
+	if (rc != SC_OK)
+		s->t.ops->close(&s->t);
+	return rc;
+}
+
 /* session_connect - open the transport through the run options */
 int session_connect(struct session *s, const struct sc_run_options *o,
 		    long long deadline_ms, struct sc_error *err)
@@ -26,6 +45,8 @@ int session_connect(struct session *s, const struct sc_run_options *o,
 	else
 		rc = sc_tcp_connect(o->host, o->port, deadline_ms,
 				    o->interrupted, &s->t, err);
+	if (rc == SC_OK && o->connect == NULL && o->tap != NULL)
+		rc = session_tap(s, o, err);
 	if (rc == SC_OK)
 		s->state = SESSION_OPEN;
 	return rc;

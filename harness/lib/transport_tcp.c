@@ -22,7 +22,14 @@
 
 struct tcp_impl {
 	int fd;
+	struct sc_tcp_tap tap;	/* observer; tap.ctx NULL when none */
 };
+
+/* wall_now - the wall-clock time of a read or write, for captures */
+static void wall_now(struct timespec *ts)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+}
 
 /* sc_now_ms - monotonic clock in milliseconds */
 long long sc_now_ms(void)
@@ -62,24 +69,62 @@ static int wait_fd(int fd, short events, long long deadline_ms,
 	}
 }
 
+/* tap_recv - tell the observer what recv(2) returned (0: the FIN) */
+static void tap_recv(struct tcp_impl *impl, const void *buf, size_t n)
+{
+	struct timespec ts;
+
+	if (impl->tap.recv == NULL)
+		return;
+	wall_now(&ts);
+	impl->tap.recv(impl->tap.ctx, buf, n, &ts);
+}
+
+/* tap_send - tell the observer what send(2) accepted */
+static void tap_send(struct tcp_impl *impl, const void *buf, size_t n)
+{
+	struct timespec ts;
+
+	if (impl->tap.send == NULL)
+		return;
+	wall_now(&ts);
+	impl->tap.send(impl->tap.ctx, buf, n, &ts);
+}
+
+/* tap_reset - tell the observer the peer reset the connection */
+static void tap_reset(struct tcp_impl *impl)
+{
+	struct timespec ts;
+
+	if (impl->tap.reset == NULL)
+		return;
+	wall_now(&ts);
+	impl->tap.reset(impl->tap.ctx, &ts);
+}
+
 /* tcp_read - read with a deadline */
 static ssize_t tcp_read(struct sc_transport *t, void *buf, size_t len,
 			long long deadline_ms, struct sc_error *err)
 {
 	struct tcp_impl *impl = t->impl;
 	ssize_t n;
-	int rc;
+	int rc, saved;
 
 	for (;;) {
 		n = recv(impl->fd, buf, len, 0);
-		if (n >= 0)
+		if (n >= 0) {
+			tap_recv(impl, buf, (size_t)n);
 			return n;
+		}
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			sc_error_set(err, errno == ECONNRESET ? SC_ERR_EOF
+			saved = errno;
+			if (saved == ECONNRESET)
+				tap_reset(impl);
+			sc_error_set(err, saved == ECONNRESET ? SC_ERR_EOF
 				     : SC_ERR_IO, "read from %s: %s",
-				     t->peer, strerror(errno));
+				     t->peer, strerror(saved));
 			return -1;
 		}
 		rc = wait_fd(impl->fd, POLLIN, deadline_ms, t->interrupted);
@@ -113,6 +158,7 @@ static int tcp_write(struct sc_transport *t, const void *buf, size_t len,
 	while (len > 0) {
 		n = send(impl->fd, p, len, MSG_NOSIGNAL);
 		if (n > 0) {
+			tap_send(impl, p, (size_t)n);
 			p += n;
 			len -= (size_t)n;
 			continue;
@@ -143,9 +189,14 @@ static int tcp_write(struct sc_transport *t, const void *buf, size_t len,
 static void tcp_close(struct sc_transport *t)
 {
 	struct tcp_impl *impl = t->impl;
+	struct timespec ts;
 
 	if (impl == NULL)
 		return;
+	if (impl->tap.close != NULL) {
+		wall_now(&ts);
+		impl->tap.close(impl->tap.ctx, &ts);
+	}
 	close(impl->fd);
 	free(impl);
 	t->impl = NULL;
@@ -231,6 +282,31 @@ int sc_tcp_connect(const char *host, const char *port, long long deadline_ms,
 	out->impl = impl;
 	out->interrupted = interrupted;
 	snprintf(out->peer, sizeof(out->peer), "%s:%s", host, port);
+	return SC_OK;
+}
+
+/* sc_tcp_tap_attach - observe a TCP transport (SC_ERR_USAGE if not TCP) */
+int sc_tcp_tap_attach(struct sc_transport *t, const struct sc_tcp_tap *tap,
+		      struct sc_error *err)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t llen = sizeof(local), plen = sizeof(peer);
+	struct tcp_impl *impl;
+	struct timespec ts;
+
+	if (t->ops != &tcp_ops || t->impl == NULL)
+		return sc_error_set(err, SC_ERR_USAGE,
+				    "only a TCP connection can be observed");
+	impl = t->impl;
+	if (getsockname(impl->fd, (struct sockaddr *)&local, &llen) < 0 ||
+	    getpeername(impl->fd, (struct sockaddr *)&peer, &plen) < 0)
+		return sc_error_set(err, SC_ERR_IO, "addresses of %s: %s",
+				    t->peer, strerror(errno));
+	impl->tap = *tap;
+	wall_now(&ts);
+	if (tap->connect != NULL)
+		tap->connect(tap->ctx, (struct sockaddr *)&local,
+			     (struct sockaddr *)&peer, &ts);
 	return SC_OK;
 }
 

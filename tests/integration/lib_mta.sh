@@ -37,13 +37,16 @@ mta_start() {
 }
 
 # mta_run_suite BANNER-ERE CAPABILITY - the suite must pass; the probe
-# must have seen this server (banner) and its EHLO reply (a capability)
+# must have seen this server (banner) and its EHLO reply (a capability).
+# With MTA_PCAP=1 the run is captured too (--pcap), and every session's
+# TCP stream, as tshark reassembles it, must equal its transcript.
 mta_run_suite() {
-	local report=$SCRATCH/$MTA_NAME rc
+	local report=$SCRATCH/$MTA_NAME rc pcap=()
 
+	[ "${MTA_PCAP:-0}" = 1 ] && pcap=(--pcap "$report.pcap")
 	"$smtpconf" run "$scenarios" --target "127.0.0.1:$MTA_PORT" \
 		--no-color --waivers "$top/ci/waivers/$MTA_NAME.txt" \
-		--json "$report.json" --junit "$report.xml" \
+		--json "$report.json" --junit "$report.xml" "${pcap[@]}" \
 		>"$SCRATCH/out" 2>"$SCRATCH/err"
 	rc=$?
 	cat "$SCRATCH/out" "$SCRATCH/err"
@@ -59,6 +62,20 @@ mta_run_suite() {
 	if grep -q "matched no failure" "$SCRATCH/err"; then
 		die "a waiver in ci/waivers/$MTA_NAME.txt matched no failure"
 	fi
+	[ "${MTA_PCAP:-0}" = 1 ] && mta_check_capture "$report"
+	return 0
+}
+
+# mta_check_capture REPORT - REPORT.pcap against REPORT.json (tshark)
+mta_check_capture() {
+	if ! command -v tshark >/dev/null; then
+		[ "${SMTPCONF_REQUIRE_MTA:-0}" = 1 ] &&
+			die "tshark is missing (SMTPCONF_REQUIRE_MTA=1)"
+		echo "note: tshark is not installed; capture not checked"
+		return 0
+	fi
+	"$top/tests/integration/pcap_streams.py" "$1.json" "$1.pcap" 1 ||
+		die "the capture of $MTA_LABEL differs from the transcripts"
 }
 
 # mta_keep_reports - copy the reports to $SMTPCONF_REPORT_DIR, if set

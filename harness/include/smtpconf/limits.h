@@ -115,4 +115,11 @@
  * process to be reaped before judging that it did not crash. */
 #define SC_SERVER_SETTLE_MS	1000
 
+/* Captures (--pcap): synthesized frames carry at most one Ethernet
+ * MSS (RFC 9293 3.7.1: 1500 bytes MTU less the IP and TCP headers). */
+#define SC_PCAP_MSS_V4		1460
+#define SC_PCAP_MSS_V6		1440
+#define SC_PCAP_FRAME_MAX	1600	/* Ethernet + IP + TCP + MSS */
+#define SC_PCAP_SNAPLEN		65535
+
 #endif

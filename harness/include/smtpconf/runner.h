@@ -16,6 +16,11 @@ typedef int (*sc_connect_fn)(void *ctx, const char *session,
 			     long long deadline_ms, struct sc_transport *out,
 			     struct sc_error *err);
 
+/* Gives an observer for a new TCP connection (--pcap); SC_OK with
+ * out->ctx NULL means this connection is not observed. */
+typedef int (*sc_tap_fn)(void *ctx, const char *session,
+			 struct sc_tcp_tap *out, struct sc_error *err);
+
 struct sc_run_options {
 	char host[256];
 	char port[16];
@@ -32,6 +37,8 @@ struct sc_run_options {
 	 * settings; tls NULL means defaults (no CA, no verification). */
 	enum sc_tls_mode tls_mode;
 	struct sc_tls_ctx *tls;
+	sc_tap_fn tap;			/* NULL: no capture */
+	void *tap_ctx;
 };
 
 /* What a probe session learned about the server. */

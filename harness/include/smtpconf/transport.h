@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <signal.h>
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <time.h>
 #include "smtpconf/status.h"
 
 struct sc_transport;
@@ -122,5 +124,32 @@ int sc_tls_start(struct sc_tls_ctx *ctx, struct sc_transport *t,
 		 struct sc_tls_info *info, struct sc_error *err);
 /* sc_tls_active - 1 when t is a TLS transport */
 int sc_tls_active(const struct sc_transport *t);
+
+/*
+ * An observer of one TCP connection (the pcap capture): it sees the
+ * bytes that really crossed the socket, with the wall-clock time of
+ * each read and write, so a TLS layer above shows up encrypted.
+ * Callbacks cannot fail the session; an observer keeps its own error.
+ */
+struct sc_tcp_tap {
+	/* the connection is up: both addresses, the time of the connect */
+	void (*connect)(void *ctx, const struct sockaddr *local,
+			const struct sockaddr *peer, const struct timespec *ts);
+	/* bytes accepted by send(2) */
+	void (*send)(void *ctx, const void *data, size_t len,
+		     const struct timespec *ts);
+	/* bytes returned by recv(2); len 0 is the peer's FIN */
+	void (*recv)(void *ctx, const void *data, size_t len,
+		     const struct timespec *ts);
+	/* the peer reset the connection */
+	void (*reset)(void *ctx, const struct timespec *ts);
+	/* we closed; the observer frees ctx here */
+	void (*close)(void *ctx, const struct timespec *ts);
+	void *ctx;
+};
+
+/* sc_tcp_tap_attach - observe a TCP transport (SC_ERR_USAGE if not TCP) */
+int sc_tcp_tap_attach(struct sc_transport *t, const struct sc_tcp_tap *tap,
+		      struct sc_error *err);
 
 #endif
