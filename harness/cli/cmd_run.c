@@ -15,6 +15,7 @@
 #include "output.h"
 #include "spawn.h"
 #include "capture.h"
+#include "tls_config.h"
 
 struct run_config {
 	char *paths[256];
@@ -30,6 +31,7 @@ struct run_config {
 	unsigned fail_on;	/* levels whose failures give exit 1 */
 	struct spawn_config spawn;	/* --spawn: the managed server */
 	struct capture capture;		/* --pcap: session captures */
+	struct tls_config tls;		/* --tls and its files */
 	int no_color, verbose, quiet;
 	char command_line[4096];
 };
@@ -89,6 +91,14 @@ static void run_usage(FILE *out)
 "  --restart-each          a fresh server for every scenario\n"
 "  --core-dir DIR          where its core files land (default: from\n"
 "                          core_pattern and the server's directory)\n"
+"  --tls MODE              none (default), starttls (STARTTLS before every\n"
+"                          scenario) or implicit (TLS at connect, port 465)\n"
+"  --tls-ca FILE           trust these CA certificates (PEM)\n"
+"  --tls-verify            fail handshakes whose certificate does not verify\n"
+"  --tls-sni NAME          server name to send and verify (default: host)\n"
+"  --tls-cert FILE         client certificate (PEM; key too, or --tls-key)\n"
+"  --tls-key FILE          key of the client certificate (PEM)\n"
+"  --tls-keylog FILE       append TLS secrets (SSLKEYLOGFILE format)\n"
 "  -v, --verbose           show transcripts of failures\n"
 "  -q, --quiet             show only failures and the summary\n"
 "  --no-color              no ANSI colours (NO_COLOR is honoured too)\n"
@@ -185,6 +195,8 @@ static int apply_option(struct run_config *cfg, int argc, char **argv, int *i)
 		rc = set_file_option(cfg, opt, val);
 	if (rc == 0)
 		rc = spawn_option(&cfg->spawn, opt, val);
+	if (rc == 0)
+		rc = tls_option(&cfg->tls, opt, val);
 	if (rc == 0) {
 		cli_usage_error("run", "unknown option '%s' (see 'smtpconf "
 				"run --help')", opt);
@@ -204,7 +216,8 @@ static int parse_args(struct run_config *cfg, int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0)
 			return 1;
-		if (set_flag(cfg, argv[i]) || spawn_flag(&cfg->spawn, argv[i]))
+		if (set_flag(cfg, argv[i]) || spawn_flag(&cfg->spawn, argv[i]) ||
+		    tls_flag(&cfg->tls, argv[i]))
 			continue;
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			if (apply_option(cfg, argc, argv, &i) < 0)
@@ -261,6 +274,8 @@ static int config_init(struct run_config *cfg, int argc, char **argv)
 	}
 	if (spawn_check(&cfg->spawn) < 0 ||
 	    capture_check(&cfg->capture, &cfg->opts) < 0)
+		return -1;
+	if (tls_setup(&cfg->tls, &cfg->opts) < 0)
 		return -1;
 	if (cfg->npaths == 0)
 		cfg->paths[cfg->npaths++] = (char *)cli_default_suite();
@@ -489,6 +504,7 @@ static void state_free(struct run_state *st)
 	sc_waivers_free(&st->waivers);
 	sc_server_info_free(&st->server);
 	spawn_free(&st->cfg.spawn);
+	tls_free(&st->cfg.tls);
 }
 
 /* finish - summary, reports, exit code */

@@ -35,8 +35,17 @@ static int probe_greeting(struct session *s, const struct sc_run_options *o,
 			  struct sc_server_info *info, struct sc_error *err)
 {
 	struct sc_reply r;
-	enum wait_outcome w = probe_reply(s, o, &r, err);
+	enum wait_outcome w;
 
+	/* Under --tls starttls the greeting came before the handshake. */
+	if (s->greeting_pending) {
+		r = s->greeting;
+		s->greeting_pending = 0;
+		memset(&s->greeting, 0, sizeof(s->greeting));
+		w = WAIT_REPLY;
+	} else {
+		w = probe_reply(s, o, &r, err);
+	}
 	if (w != WAIT_REPLY) {
 		sc_reply_free(&r);
 		return -1;
@@ -95,29 +104,107 @@ static void probe_quit(struct session *s, const struct sc_run_options *o)
 	sc_reply_free(&r);
 }
 
+/*
+ * probe_starttls - on a plaintext run, learn what TLS the advertised
+ * STARTTLS gives (for the reports), then QUIT inside TLS.  A failure
+ * is recorded, not judged: the rfc3207 scenarios do the judging.
+ */
+static void probe_starttls(struct session *s, const struct sc_run_options *o,
+			   struct sc_tls_ctx *ctx, struct sc_server_info *info)
+{
+	struct sc_reply r;
+	struct sc_error err;
+	long long deadline = sc_now_ms() + o->step_timeout_ms;
+	int code;
+
+	sc_error_clear(&err);
+	if (session_send(s, "STARTTLS\r\n", 10, deadline, &err) != SC_OK ||
+	    probe_reply(s, o, &r, &err) != WAIT_REPLY) {
+		snprintf(info->tls_error, sizeof(info->tls_error), "STARTTLS: "
+			 "%.400s", err.msg[0] ? err.msg : "no reply");
+		return;
+	}
+	code = r.code;
+	sc_reply_free(&r);
+	if (code != 220) {
+		snprintf(info->tls_error, sizeof(info->tls_error), "STARTTLS "
+			 "was answered %d", code);
+		return;
+	}
+	if (session_tls_start(s, ctx, o->host, deadline, &info->tls,
+			      &err) != SC_OK) {
+		snprintf(info->tls_error, sizeof(info->tls_error), "%.500s",
+			 err.msg);
+		return;
+	}
+	probe_quit(s, o);
+}
+
+/* probe_session - greeting, EHLO, then STARTTLS (plaintext runs) or QUIT */
+static void probe_session(struct session *s, const struct sc_run_options *o,
+			  struct sc_tls_ctx *ctx, struct sc_server_info *info,
+			  struct sc_error *err)
+{
+	if (o->tls_mode != SC_TLS_NONE &&
+	    session_tls_open(s, o, ctx, sc_now_ms() + o->step_timeout_ms,
+			     NULL, &info->tls, err) != SC_OK) {
+		snprintf(info->tls_error, sizeof(info->tls_error), "%.500s",
+			 err->msg);
+		if (s->greeting_pending)
+			probe_greeting(s, o, info, err);
+		/* Not reachable over the transport the run asked for. */
+		info->reachable = 0;
+		sc_error_set(err, SC_ERR_TLS, "%s", info->tls_error);
+		probe_fail(info, o->tls_mode == SC_TLS_IMPLICIT ?
+			   "--tls implicit" : "--tls starttls", err);
+		return;
+	}
+	if (probe_greeting(s, o, info, err) < 0) {
+		probe_fail(info, "greeting", err);
+		return;
+	}
+	if (info->greeting_code != 220)
+		return;
+	if (probe_ehlo(s, o, info, err) < 0) {
+		probe_fail(info, "EHLO", err);
+		return;
+	}
+	if (o->tls_mode == SC_TLS_NONE && ctx != NULL &&
+	    sc_caps_find(&info->caps, "STARTTLS") != NULL)
+		probe_starttls(s, o, ctx, info);
+	else
+		probe_quit(s, o);
+}
+
 /* sc_probe - greet, EHLO ${client}, QUIT: learn banner and capabilities */
 int sc_probe(const struct sc_run_options *o, struct sc_server_info *info,
 	     struct sc_error *err)
 {
+	struct sc_tls_options defaults;
+	struct sc_tls_ctx *own = NULL, *ctx = o->tls;
 	struct session s;
 
 	memset(info, 0, sizeof(*info));
 	info->greeting_code = -1;
 	info->ehlo_code = -1;
+	memset(&defaults, 0, sizeof(defaults));
+	if (ctx == NULL && sc_tls_ctx_new(&defaults, &own, err) == SC_OK)
+		ctx = own;
 	session_init(&s, "probe");
 	if (session_connect(&s, o, sc_now_ms() + o->connect_timeout_ms,
-			    err) != SC_OK)
+			    err) != SC_OK) {
+		sc_tls_ctx_free(own);
 		return probe_fail(info, "connect", err);
-	info->reachable = 1;
-	if (probe_greeting(&s, o, info, err) < 0) {
-		probe_fail(info, "greeting", err);
-	} else if (info->greeting_code == 220) {
-		if (probe_ehlo(&s, o, info, err) < 0)
-			probe_fail(info, "EHLO", err);
-		else
-			probe_quit(&s, o);
 	}
+	info->reachable = 1;
+	if (ctx == NULL && o->tls_mode != SC_TLS_NONE) {
+		info->reachable = 0;
+		probe_fail(info, "TLS", err);
+	}
+	else
+		probe_session(&s, o, ctx, info, err);
 	session_close(&s);
+	sc_tls_ctx_free(own);
 	return SC_OK;
 }
 

@@ -102,6 +102,8 @@ int open_session_tls(struct run_ctx *c, const struct sc_step *st,
 	if (rc == SC_ERR_INTERRUPTED)
 		return run_interrupted(c, st);
 	tx_event(c, st, "%s", err.msg);
+	/* The server cannot be reached over the transport asked for. */
+	c->res->unreachable = rc != SC_ERR_NOMEM;
 	run_error(c, st, rc, "cannot open session '%s' with --tls %s: %s",
 		  s->name, tls_mode_name(c->o->tls_mode), err.msg);
 	session_close(s);

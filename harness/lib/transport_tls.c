@@ -211,15 +211,26 @@ static void keylog_line(const SSL *ssl, const char *line)
 	}
 }
 
+/* file_error - a usage error about path; err->file names it too */
+static int file_error(const char *what, const char *path, const char *why,
+		      struct sc_error *err)
+{
+	sc_error_set(err, SC_ERR_USAGE, "%s '%s': %s", what, path, why);
+	snprintf(err->file, sizeof(err->file), "%s", path);
+	return SC_ERR_USAGE;
+}
+
 /* file_readable - SC_OK, or a usage error naming what and why */
 static int file_readable(const char *what, const char *path,
 			 struct sc_error *err)
 {
 	FILE *f = fopen(path, "r");
+	char why[200];
 
-	if (f == NULL)
-		return sc_error_set(err, SC_ERR_USAGE, "%s '%s': cannot open: "
-				    "%s", what, path, strerror(errno));
+	if (f == NULL) {
+		snprintf(why, sizeof(why), "cannot open: %s", strerror(errno));
+		return file_error(what, path, why, err);
+	}
 	fclose(f);
 	return SC_OK;
 }
@@ -231,8 +242,10 @@ static int load_file_error(const char *what, const char *path,
 	char why[256];
 
 	openssl_reason(why, sizeof(why), "not usable");
-	return sc_error_set(err, SC_ERR_USAGE, "%s '%s': %s", what, path,
-			    why);
+	/* OpenSSL's words for "this is not PEM at all". */
+	if (strcmp(why, "no start line") == 0)
+		snprintf(why, sizeof(why), "not a PEM file (no BEGIN line)");
+	return file_error(what, path, why, err);
 }
 
 /* ctx_load - CAs, client certificate and key into the SSL_CTX */
@@ -251,8 +264,8 @@ static int ctx_load(struct sc_tls_ctx *ctx, const struct sc_tls_options *o,
 		SSL_CTX_set_default_verify_paths(sc);
 	}
 	if (o->key_file != NULL && o->cert_file == NULL)
-		return sc_error_set(err, SC_ERR_USAGE, "a client key needs a "
-				    "client certificate");
+		return file_error("client key", o->key_file, "a client key "
+				  "needs a client certificate", err);
 	if (o->cert_file == NULL)
 		return SC_OK;
 	if (file_readable("client certificate", o->cert_file, err) != SC_OK ||
@@ -297,9 +310,11 @@ int sc_tls_ctx_new(const struct sc_tls_options *o, struct sc_tls_ctx **out,
 	if (o->keylog_file != NULL) {
 		ctx->keylog = fopen(o->keylog_file, "a");
 		if (ctx->keylog == NULL) {
-			sc_error_set(err, SC_ERR_USAGE, "key log file '%s': "
-				     "cannot open: %s", o->keylog_file,
-				     strerror(errno));
+			char why[200];
+
+			snprintf(why, sizeof(why), "cannot open: %s",
+				 strerror(errno));
+			file_error("key log file", o->keylog_file, why, err);
 			sc_tls_ctx_free(ctx);
 			return SC_ERR_USAGE;
 		}

@@ -59,6 +59,8 @@
 #define MOCK_SIZE_LIMIT_MAX	1000000000000LL	/* size-limit=N */
 #define MOCK_BDAT_MAX		100000000ULL	/* octets one BDAT may announce */
 #define MOCK_AUTH_LINE_MAX	12288	/* RFC 4954 4: an AUTH response line */
+#define MOCK_TLS_PENDING	4096	/* plaintext after STARTTLS kept (tls-inject) */
+#define MOCK_TLS_HANDSHAKE_S	10	/* bound on one handshake */
 
 /*
  * The on/off modes.  Each breaks one rule; mock_modes.c says which.
@@ -137,6 +139,16 @@ enum mock_flag {
 	MF_AUTH_PLAINTEXT_OK,
 	MF_SIZE_AT_LIMIT_552,
 	MF_AUTH_PARAM_REJECT,
+	MF_STARTTLS,
+	MF_IMPLICIT_TLS,
+	MF_TLS_INJECT,
+	MF_TLS_KEEP_STATE,
+	MF_TLS_READVERTISE,
+	MF_STARTTLS_ARG_OK,
+	MF_STARTTLS_TWICE_OK,
+	MF_STARTTLS_UNADVERTISED,
+	MF_TLS_GARBAGE,
+	MF_TLS_CUT,
 	MF_COUNT
 };
 
@@ -299,6 +311,13 @@ struct mock_session {
 	int auth_done;		/* AUTH succeeded (RFC 4954 4: no second) */
 	int auth_user_ok;	/* LOGIN: the user name was the test user */
 	int command_done;	/* pipeline-drop: a command ended this read */
+	/* TLS (mock_tls.c): inside TLS; STARTTLS answered 220, so the
+	 * I/O loop must do the handshake before feeding more; the
+	 * plaintext that followed STARTTLS in the same read (tls-inject). */
+	int tls;
+	int tls_start;
+	char tls_pending[MOCK_TLS_PENDING];
+	size_t ntls_pending;
 };
 
 /* mock_ehlo_builtin - 1 when the EHLO reply already has this keyword */
@@ -354,6 +373,30 @@ void mock_reply_raw(struct mock_session *s, const char *text);
 /* mock_reply_override - reply=VERB:CODE for this verb; 1 when it answered */
 int mock_reply_override(struct mock_session *s, const char *verb,
 			size_t len);
+
+/* mock_tls.c */
+
+/* mock_tls_offered - 1 when the modes make the mock offer STARTTLS */
+int mock_tls_offered(const struct mock_modes *m);
+/* mock_tls_advertise - 1 when this EHLO reply lists STARTTLS */
+int mock_tls_advertise(const struct mock_session *s);
+/* mock_starttls_cmd - STARTTLS (RFC 3207 4), with its modes */
+void mock_starttls_cmd(struct mock_session *s, const char *arg, size_t alen);
+/* mock_tls_stop_feed - after 220 to STARTTLS: keep or drop the rest of the read */
+void mock_tls_stop_feed(struct mock_session *s, const char *rest, size_t n);
+/* mock_tls_init - make the server's TLS identity (once, before forking); -1 on failure */
+int mock_tls_init(void);
+/* mock_tls_accept - the server side of a handshake on fd; NULL when it failed */
+void *mock_tls_accept(int fd, unsigned long id, int verbose);
+/* mock_tls_started - the handshake after STARTTLS is done: RFC 3207 4.2 reset */
+void mock_tls_started(struct mock_session *s);
+/* mock_tls_misbehave - tls-garbage / tls-cut instead of a handshake; 1 when it acted */
+int mock_tls_misbehave(const struct mock_modes *m, int fd);
+/* mock_tls_read / mock_tls_write / mock_tls_free - I/O over the SSL */
+long mock_tls_read(void *ssl, char *buf, size_t len);
+int mock_tls_write(void *ssl, const char *buf, size_t len);
+int mock_tls_pending(void *ssl);
+void mock_tls_free(void *ssl);
 
 /* mock_server.c */
 

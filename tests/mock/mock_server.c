@@ -54,6 +54,7 @@ struct child_io {
 	int fd;
 	unsigned long id;
 	const struct mock_config *cfg;
+	void *ssl;		/* inside TLS (mock_tls.c), else NULL */
 };
 
 /* sig_handler - remember a stop request, wake poll() */
@@ -226,6 +227,8 @@ static int io_write(void *ctx, const char *bytes, size_t len)
 		sleep_ms(io->cfg->modes.delay_ms);
 	if (io->cfg->verbose)
 		log_bytes(io->id, "S:", bytes, len);
+	if (io->ssl != NULL)
+		return mock_tls_write(io->ssl, bytes, len);
 	while (len > 0) {
 		/* trickle=MS: one byte, then a pause, as a slow link would. */
 		if (io->cfg->modes.trickle_ms && !sig_stop)
@@ -269,19 +272,54 @@ static int child_wait(const struct mock_config *cfg, long long deadline)
 	return (int)(idle < left ? idle : left);
 }
 
+/* child_starttls - after 220 to STARTTLS: the handshake (or a misbehaviour) */
+static int child_starttls(struct mock_session *s, struct child_io *io)
+{
+	if (mock_tls_misbehave(&io->cfg->modes, io->fd))
+		return -1;
+	io->ssl = mock_tls_accept(io->fd, io->id, io->cfg->verbose);
+	if (io->ssl == NULL)
+		return -1;
+	mock_tls_started(s);
+	return 0;
+}
+
+/* child_read_once - one read, through TLS when it is on */
+static ssize_t child_read_once(struct child_io *io, char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (io->ssl == NULL)
+		return read(io->fd, buf, len);
+	n = mock_tls_read(io->ssl, buf, len);
+	if (n == -2) {
+		errno = EINTR;
+		return -1;
+	}
+	errno = 0;
+	return n;
+}
+
 /* child_read - one read into the session; 0 to go on, -1 at EOF */
 static int child_read(struct mock_session *s, struct child_io *io)
 {
 	char buf[READ_CHUNK];
-	ssize_t n = read(io->fd, buf, sizeof(buf));
+	ssize_t n;
 
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return 0;
-	if (n <= 0)
-		return -1;
-	if (io->cfg->verbose)
-		log_bytes(io->id, "C:", buf, (size_t)n);
-	mock_session_feed(s, buf, (size_t)n);
+	do {
+		n = child_read_once(io, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return 0;
+		if (n <= 0)
+			return -1;
+		if (io->cfg->verbose)
+			log_bytes(io->id, "C:", buf, (size_t)n);
+		mock_session_feed(s, buf, (size_t)n);
+		if (s->tls_start && child_starttls(s, io) < 0)
+			return -1;
+		/* Records already decrypted never wake poll(). */
+	} while (io->ssl != NULL && mock_tls_pending(io->ssl) > 0 &&
+		 s->end == MOCK_RUNNING);
 	return 0;
 }
 
@@ -319,7 +357,7 @@ static void child_loop(struct mock_session *s, struct child_io *io)
 static void child_run(struct server *srv, int fd)
 {
 	struct mock_session *s;
-	struct child_io io = {fd, srv->sessions, srv->cfg};
+	struct child_io io = {fd, srv->sessions, srv->cfg, NULL};
 	struct timeval tv = {(time_t)srv->cfg->idle_timeout_s, 0};
 
 #ifdef __linux__
@@ -335,8 +373,17 @@ static void child_run(struct server *srv, int fd)
 	s = malloc(sizeof(*s));	/* 64 KiB line buffer: not on the stack */
 	if (s == NULL)
 		_exit(1);
+	/* RFC 8314 3.3: implicit TLS starts with the handshake. */
+	if (srv->cfg->modes.on[MF_IMPLICIT_TLS]) {
+		io.ssl = mock_tls_accept(fd, io.id, srv->cfg->verbose);
+		if (io.ssl == NULL)
+			_exit(0);
+	}
 	mock_session_start(s, &srv->cfg->modes, io.id, io_write, &io);
+	if (io.ssl != NULL)
+		s->tls = 1;
 	child_loop(s, &io);
+	mock_tls_free(io.ssl);
 	if (s->end == MOCK_CLOSE)
 		close_gently(fd);
 	else
@@ -541,6 +588,11 @@ int mock_server_run(const struct mock_config *cfg)
 	}
 	if (sig_setup(1) < 0) {
 		fprintf(stderr, "mock_smtpd: pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	/* One TLS identity, made before forking, shared by the sessions. */
+	if (mock_tls_init() < 0) {
+		fprintf(stderr, "mock_smtpd: cannot make a TLS identity\n");
 		return 1;
 	}
 	srv.lfd = listen_bind(cfg, &port);

@@ -76,6 +76,7 @@ static const struct mock_cmd cmd_table[] = {
 	{"ETRN", ARG_ANY, -1, NULL, NULL, -1, -1, notimpl_cmd},
 	{"BDAT", ARG_ANY, -1, NULL, NULL, -1, -1, mock_bdat_cmd},
 	{"AUTH", ARG_ANY, -1, NULL, NULL, -1, -1, mock_auth_cmd},
+	{"STARTTLS", ARG_ANY, -1, NULL, NULL, -1, -1, mock_starttls_cmd},
 	{NULL, ARG_ANY, -1, NULL, NULL, -1, -1, NULL}
 };
 
@@ -152,7 +153,7 @@ int mock_ehlo_builtin(const char *keyword, size_t len)
 /* ehlo_cmd - EHLO: reset and list the extensions (RFC 5321 4.1.4) */
 static void ehlo_cmd(struct mock_session *s, const char *arg, size_t alen)
 {
-	const char *lines[MX_COUNT + MOCK_ADVERTISE_MAX + 1];
+	const char *lines[MX_COUNT + MOCK_ADVERTISE_MAX + 2];
 	char size_line[40];
 	size_t n = 1, i;
 
@@ -166,6 +167,8 @@ static void ehlo_cmd(struct mock_session *s, const char *arg, size_t alen)
 	/* advertise=KEYWORD: promised here, still 500 or 502 when used. */
 	for (i = 0; i < s->modes->nadvertise; i++)
 		lines[n++] = s->modes->advertise[i];
+	if (mock_tls_advertise(s))
+		lines[n++] = "STARTTLS";
 	if (mock_ext_on(s, MX_ENHANCEDSTATUSCODES))
 		lines[n++] = "ENHANCEDSTATUSCODES";
 	mock_reply_lines(s, 250, NULL, lines, n);
@@ -747,14 +750,18 @@ void mock_session_feed(struct mock_session *s, const char *buf, size_t len)
 {
 	size_t i;
 
-	/* After QUIT (or a close), what the client pipelined is dropped. */
+	/* After QUIT (or a close), what the client pipelined is dropped;
+	 * after a 220 to STARTTLS the rest of the read is not plaintext
+	 * to act on (RFC 3207 4.2, 6). */
 	s->command_done = 0;
-	for (i = 0; i < len && s->end == MOCK_RUNNING; i++) {
+	for (i = 0; i < len && s->end == MOCK_RUNNING && !s->tls_start; i++) {
 		session_byte(s, buf[i]);
 		/* pipeline-drop: the rest of the read is thrown away. */
 		if (s->command_done && mode(s, MF_PIPELINE_DROP))
 			break;
 	}
+	if (s->tls_start)
+		mock_tls_stop_feed(s, buf + i, len - i);
 }
 
 /* mock_session_start - set up and send the greeting */
