@@ -32,6 +32,7 @@ int cmd_list(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* options.c */
 int cli_parse_duration(const char *s, unsigned *ms);

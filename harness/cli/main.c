@@ -21,6 +21,7 @@ static const struct command {
 	{ "lint", cmd_lint, "check scenario files without a server" },
 	{ "explain", cmd_explain, "explain a reply code or enhanced code" },
 	{ "report", cmd_report, "HTML pages from saved JSON results" },
+	{ "import", cmd_import, "scenarios from the SMTP sessions of a capture" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },
 	{ NULL, NULL, NULL }

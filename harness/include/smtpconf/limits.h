@@ -122,4 +122,16 @@
 #define SC_PCAP_FRAME_MAX	1600	/* Ethernet + IP + TCP + MSS */
 #define SC_PCAP_SNAPLEN		65535
 
+/* smtpconf import: what one capture may make us hold.  A capture is
+ * input from anywhere (a customer's mail server, a fuzzer). */
+#define SC_IMPORT_MAX_PACKETS	(10 * 1000 * 1000)
+#define SC_IMPORT_MAX_STREAMS	4096	/* TCP connections tracked */
+#define SC_IMPORT_STREAM_BYTES	(16 * 1024 * 1024) /* kept per direction */
+#define SC_IMPORT_MAX_HELD	1024	/* out-of-order segments waiting */
+#define SC_IMPORT_HELD_BYTES	(4 * 1024 * 1024) /* their bytes */
+#define SC_IMPORT_MAX_SESSIONS	1000	/* scenarios written from one capture */
+#define SC_IMPORT_RSTRING_MAX	256	/* raw bytes per R: string written */
+#define SC_IMPORT_RUN_MIN	16	/* a byte or line this often: "x" * N */
+#define SC_IMPORT_REPEAT_LINE_MAX	4096	/* longest line so repeated */
+
 #endif
