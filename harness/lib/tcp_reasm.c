@@ -34,6 +34,7 @@ struct half {
 	size_t bytes;			/* delivered */
 	int full;			/* SC_IMPORT_STREAM_BYTES reached */
 	int stalled;			/* a gap stopped this direction */
+	long long last_us;		/* when its last bytes were delivered */
 	struct held *held;
 	size_t nheld;
 };
@@ -159,6 +160,7 @@ static int deliver(struct sc_tcp_conn *c, int d, const unsigned char *data,
 	struct sc_conn_event *e, *grown;
 
 	h->next += (uint32_t)len;
+	h->last_us = ts_us;
 	if (h->full)
 		return SC_OK;
 	if (h->bytes + len > SC_IMPORT_STREAM_BYTES) {
@@ -337,32 +339,40 @@ int sc_reasm_add(struct sc_reasm *r, const struct sc_tcp_seg *s,
 	return segment(r, c, d, s, ts_us, err);
 }
 
-/* stall - end a direction at its first gap, saying how much is missing */
+/* missing - bytes between what was delivered and what came next: the
+ * lowest held segment, or the FIN */
+static uint32_t missing(const struct half *h)
+{
+	uint32_t lowest = h->fin ? h->fin_seq : h->next;
+	size_t i;
+
+	for (i = 0; i < h->nheld; i++)
+		if (!h->fin || (int32_t)(h->held[i].seq - lowest) < 0)
+			lowest = h->held[i].seq;
+	return lowest - h->next;
+}
+
+/*
+ * stall - end a direction at its first gap, saying how much is
+ * missing.  What the peer sent after this side's last delivered bytes
+ * may answer what was lost, so the import stops right after them.
+ */
 static void stall(struct sc_reasm *r, struct sc_tcp_conn *c, int d)
 {
 	struct half *h = &((struct conn_priv *)c->priv)->h[d];
-	uint32_t lowest;
-	long long first;
+	uint32_t lost = missing(h);
+	long long at = h->last_us + 1;
 	char text[160];
 	size_t i;
 
-	if (h->nheld == 0)
+	if (lost == 0 || (int32_t)lost < 0)
 		return;
-	lowest = h->held[0].seq;
-	first = h->held[0].ts_us;
-	for (i = 1; i < h->nheld; i++) {
-		if ((int32_t)(h->held[i].seq - lowest) < 0)
-			lowest = h->held[i].seq;
-		if (h->held[i].ts_us < first)
-			first = h->held[i].ts_us;
-	}
-	/* What came after the hole, either way, answers what is lost. */
-	if (c->gap_us == 0 || first < c->gap_us)
-		c->gap_us = first ? first : 1;
+	if (c->gap_us == 0 || at < c->gap_us)
+		c->gap_us = at;
 	snprintf(text, sizeof(text), "%u bytes missing from the %s's stream "
 		 "after byte %zu: the session is imported up to there",
-		 (unsigned)(lowest - h->next), d == 0 ? "first speaker" :
-		 "second speaker", h->bytes);
+		 (unsigned)lost, d == 0 ? "first speaker" : "second speaker",
+		 h->bytes);
 	note(c, text);
 	for (i = 0; i < h->nheld; i++) {
 		r->held_bytes -= h->held[i].len;
