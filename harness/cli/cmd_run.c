@@ -99,6 +99,8 @@ static void run_usage(FILE *out)
 "  --tls-cert FILE         client certificate (PEM; key too, or --tls-key)\n"
 "  --tls-key FILE          key of the client certificate (PEM)\n"
 "  --tls-keylog FILE       append TLS secrets (SSLKEYLOGFILE format)\n"
+"  --slow                  also run the scenarios that take minutes\n"
+"                          (idle timeout: --var server_timeout=SECONDS)\n"
 "  -v, --verbose           show transcripts of failures\n"
 "  -q, --quiet             show only failures and the summary\n"
 "  --no-color              no ANSI colours (NO_COLOR is honoured too)\n"
@@ -159,6 +161,8 @@ static int set_flag(struct run_config *cfg, const char *arg)
 		cfg->quiet = 1;
 	else if (strcmp(arg, "--no-color") == 0)
 		cfg->no_color = 1;
+	else if (strcmp(arg, "--slow") == 0)
+		cfg->opts.slow = 1;
 	else
 		return 0;
 	return 1;

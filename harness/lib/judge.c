@@ -475,7 +475,17 @@ static int judge_timeout(struct run_ctx *c, const struct sc_step *st,
 	free(c->res->expected);
 	free(c->res->observed);
 	c->res->expected = describe_expect(&st->expect);
-	if (r->wire_len == 0) {
+	if (r->wire_len == 0 && s->idled) {
+		/* Waiting for the server's own timeout: silence is no hang. */
+		c->res->observed = strdup("nothing: the session stayed open");
+		tx_event(c, st, "still open and silent after another %u ms",
+			 c->step_timeout_ms);
+		run_fail(c, st, c->s->level, "The idle session stayed open: "
+			 "no 421 and no close in the %u ms after the idle "
+			 "time, so no server timeout was seen. RFC 5321 "
+			 "4.5.3.2.7: \"An SMTP server SHOULD have a timeout "
+			 "...\"", c->step_timeout_ms);
+	} else if (r->wire_len == 0) {
 		c->res->observed = strdup("no reply: not one byte");
 		tx_event(c, st, "server hung: no reply within %u ms",
 			 c->step_timeout_ms);
@@ -517,6 +527,24 @@ static int judge_timeout(struct run_ctx *c, const struct sc_step *st,
 	return STEP_STOP;
 }
 
+/*
+ * closed_when_idle - the server closed an idle session without a 421.
+ * RFC 5321 3.8 allows a close after its timeout, so this is not the
+ * MUST of a close in normal operation; the scenario's level applies.
+ */
+static int closed_when_idle(struct run_ctx *c, const struct sc_step *st,
+			    const struct sc_reply *r)
+{
+	run_fail(c, st, c->s->level, "The server closed the idle session "
+		 "without a 421 reply%s. RFC 5321 3.8 lets it close \"after "
+		 "a timeout ... occurs waiting for the client\", but 421 is "
+		 "the reply that says the service is \"closing transmission "
+		 "channel\" (4.2.3): without it the client cannot tell the "
+		 "server's timeout from a broken connection.",
+		 r->wire_len ? " (it sent a partial reply first)" : "");
+	return STEP_STOP;
+}
+
 /* judge_no_reply - timeouts, closes and floods instead of a reply */
 static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 			  struct session *s, enum wait_outcome w,
@@ -555,6 +583,8 @@ static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 			      : "the connection closed without a reply");
 	if (c->shutdown_line)
 		return closed_in_shutdown(c, st, r);
+	if (s->idled)
+		return closed_when_idle(c, st, r);
 	run_fail(c, st, SC_LEVEL_MUST, "The server closed the connection %s "
 		 "without a 421 or 221 reply%s. RFC 5321 3.8: \"An SMTP "
 		 "server MUST NOT intentionally close the connection under "

@@ -48,6 +48,7 @@ static const struct step_entry {
 	[SC_STEP_TIMEOUT] = { "timeout", step_timeout },
 	[SC_STEP_STARTTLS] = { "starttls", step_starttls },
 	[SC_STEP_SHUTDOWN] = { "shutdown", step_shutdown },
+	[SC_STEP_IDLE] = { "idle", step_idle },
 };
 
 /* sc_run_options_init - defaults from limits.h, TCP connect */
@@ -124,6 +125,7 @@ static int step_send(struct run_ctx *c, const struct sc_step *st)
 	}
 	tx_add(c, SC_TX_SEND, st, out.data ? out.data : "", out.len,
 	       out.len);
+	s->idled = 0;
 	remember_command(c, st, out.data, out.len);
 	rc = session_send(s, out.data ? out.data : "", out.len,
 			  step_deadline(c, c->step_timeout_ms), &err);
@@ -204,9 +206,13 @@ static int step_session(struct run_ctx *c, const struct sc_step *st)
 /* step_sleep - pause, in short slices so Ctrl-C stays responsive */
 static int step_sleep(struct run_ctx *c, const struct sc_step *st)
 {
-	long long until = step_deadline(c, st->ms);
 	struct timespec ts;
-	long long left;
+	long long until, left;
+	unsigned ms;
+
+	if (step_duration(c, st, &ms) != SC_OK)
+		return STEP_STOP;
+	until = step_deadline(c, ms);
 
 	while ((left = until - sc_now_ms()) > 0) {
 		if (c->o->interrupted && *c->o->interrupted)
@@ -223,8 +229,8 @@ static int step_sleep(struct run_ctx *c, const struct sc_step *st)
 /* step_timeout - change the per-step deadline for the steps that follow */
 static int step_timeout(struct run_ctx *c, const struct sc_step *st)
 {
-	c->step_timeout_ms = st->ms;
-	return STEP_NEXT;
+	return step_duration(c, st, &c->step_timeout_ms) == SC_OK ?
+	       STEP_NEXT : STEP_STOP;
 }
 
 /*
@@ -384,6 +390,12 @@ int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 	memset(res, 0, sizeof(*res));
 	res->scenario = s;
 	res->verdict = SC_VERDICT_ERROR;
+	if (s->slow && !o->slow) {
+		res->verdict = SC_VERDICT_SKIP;
+		res->reason = strdup("takes minutes (it waits for the "
+				     "server's timeout): run with --slow");
+		return SC_OK;
+	}
 	if (o->server == NULL && has_shutdown(s)) {
 		res->verdict = SC_VERDICT_SKIP;
 		res->reason = strdup("needs --spawn or --stop (it shuts the "

@@ -56,6 +56,10 @@ int expect_close(struct run_ctx *c, const struct sc_step *st,
 
 /* runner_tls.c: TLS steps and --tls at connect */
 int step_starttls(struct run_ctx *c, const struct sc_step *st);
+
+/* runner_idle.c: the idle step, durations from variables */
+int step_idle(struct run_ctx *c, const struct sc_step *st);
+int step_duration(struct run_ctx *c, const struct sc_step *st, unsigned *ms);
 int open_session_tls(struct run_ctx *c, const struct sc_step *st,
 		     struct session *s);
 int take_pending_greeting(struct run_ctx *c, const struct sc_step *st,

@@ -32,6 +32,7 @@ static int key_when(struct sc_parser *p, size_t off, size_t end);
 static int key_timeout(struct sc_parser *p, size_t off, size_t end);
 static int key_step_timeout(struct sc_parser *p, size_t off, size_t end);
 static int key_exclusive(struct sc_parser *p, size_t off, size_t end);
+static int key_slow(struct sc_parser *p, size_t off, size_t end);
 static int key_on_421(struct sc_parser *p, size_t off, size_t end);
 
 /* header_keys - in the order missing required keys are reported */
@@ -47,6 +48,7 @@ static const struct header_key header_keys[] = {
 	{ "step-timeout", SP_KEY_STEP_TIMEOUT, 0, 0, key_step_timeout },
 	{ "exclusive", SP_KEY_EXCLUSIVE, 0, 0, key_exclusive },
 	{ "on-421", SP_KEY_ON_421, 0, 0, key_on_421 },
+	{ "slow", SP_KEY_SLOW, 0, 0, key_slow },
 };
 
 #define NKEYS (sizeof(header_keys) / sizeof(header_keys[0]))
@@ -455,22 +457,35 @@ static int key_step_timeout(struct sc_parser *p, size_t off, size_t end)
 	return one_duration(p, off, end, &p->s->step_timeout_ms);
 }
 
-/* key_exclusive - exclusive: yes|no, must the scenario run alone? */
-static int key_exclusive(struct sc_parser *p, size_t off, size_t end)
+/* yes_no - "yes" or "no" (any case) into *flag, else an error for key */
+static int yes_no(struct sc_parser *p, size_t off, size_t end,
+		  const char *key, int *flag)
 {
 	char show[128];
 
 	if (end - off == 3 && strncasecmp(p->line + off, "yes", 3) == 0) {
-		p->s->exclusive = 1;
+		*flag = 1;
 		return SC_OK;
 	}
 	if (end - off == 2 && strncasecmp(p->line + off, "no", 2) == 0) {
-		p->s->exclusive = 0;
+		*flag = 0;
 		return SC_OK;
 	}
-	return sp_error(p, off, "bad value '%s' for 'exclusive': expected "
-			"yes or no", sp_show(p->line + off, end - off, show,
-					     sizeof(show)));
+	return sp_error(p, off, "bad value '%s' for '%s': expected yes or "
+			"no", sp_show(p->line + off, end - off, show,
+				      sizeof(show)), key);
+}
+
+/* key_exclusive - exclusive: yes|no, must the scenario run alone? */
+static int key_exclusive(struct sc_parser *p, size_t off, size_t end)
+{
+	return yes_no(p, off, end, "exclusive", &p->s->exclusive);
+}
+
+/* key_slow - slow: yes|no, does it take minutes (run only with --slow)? */
+static int key_slow(struct sc_parser *p, size_t off, size_t end)
+{
+	return yes_no(p, off, end, "slow", &p->s->slow);
 }
 
 /*

@@ -20,7 +20,7 @@
 enum sp_key {
 	SP_KEY_TITLE, SP_KEY_RFC, SP_KEY_LEVEL, SP_KEY_TAGS, SP_KEY_QUOTE,
 	SP_KEY_WHY, SP_KEY_WHEN, SP_KEY_TIMEOUT, SP_KEY_STEP_TIMEOUT,
-	SP_KEY_EXCLUSIVE, SP_KEY_ON_421, SP_KEY_COUNT
+	SP_KEY_EXCLUSIVE, SP_KEY_ON_421, SP_KEY_SLOW, SP_KEY_COUNT
 };
 
 /* Everything the parser carries from line to line. */
@@ -76,6 +76,8 @@ int sp_header_finish(struct sc_parser *p);
 /* scenario_send.c */
 int sp_grow_pow2(void **arr, size_t n, size_t size);
 int sp_send_c(struct sc_parser *p, size_t off, struct sc_template *t);
+int sp_text_template(struct sc_parser *p, size_t off, size_t end,
+		     struct sc_template *t);
 int sp_send_r(struct sc_parser *p, size_t off, struct sc_template *t,
 	      char **note);
 int sp_template_move(struct sc_template *dst, struct sc_template *src);

@@ -116,39 +116,75 @@ static unsigned duration_unit(const char *u, size_t n)
 	return 0;
 }
 
-/* sp_duration - "500ms", "10s", "2m" in [off, end): 1 ms to one hour */
-int sp_duration(struct sc_parser *p, size_t off, size_t end, unsigned *ms)
+/* What is wrong with a duration, in the order it is checked. */
+enum duration_fault {
+	DURATION_OK,
+	DURATION_NO_NUMBER,	/* "s" */
+	DURATION_NO_UNIT,	/* "10" */
+	DURATION_BAD_UNIT,	/* "10h"; *at is where the unit starts */
+	DURATION_ZERO,		/* "0s" */
+	DURATION_TOO_LONG	/* "61m" */
+};
+
+/* duration_scan - "500ms", "10s", "2m": 1 ms to one hour, or the fault */
+static enum duration_fault duration_scan(const char *t, size_t n,
+					 unsigned *ms, size_t *at)
 {
-	const char *t = p->line + off;
-	char show[128];
 	unsigned long long v = 0;
 	unsigned unit;
-	size_t i = 0, n = end - off;
+	size_t i = 0;
 
-	sp_show(t, n, show, sizeof(show));
 	while (i < n && t[i] >= '0' && t[i] <= '9') {
 		if (v <= SC_DURATION_MAX_MS)
 			v = v * 10 + (unsigned)(t[i] - '0');
 		i++;
 	}
+	*at = i;
 	if (i == 0)
-		return sp_error(p, off, "bad duration '%s': expected a number "
-				"and a unit (ms, s or m), like 10s", show);
-	unit = duration_unit(t + i, n - i);
+		return DURATION_NO_NUMBER;
 	if (i == n)
-		return sp_error(p, off, "bad duration '%s': missing unit "
-				"(ms, s or m)", show);
+		return DURATION_NO_UNIT;
+	unit = duration_unit(t + i, n - i);
 	if (unit == 0)
-		return sp_error(p, off + i, "bad duration '%s': unknown unit "
-				"(use ms, s or m)", show);
+		return DURATION_BAD_UNIT;
 	if (v == 0)
-		return sp_error(p, off, "bad duration '%s': must be more "
-				"than 0", show);
+		return DURATION_ZERO;
 	if (v > SC_DURATION_MAX_MS || v * unit > SC_DURATION_MAX_MS)
-		return sp_error(p, off, "bad duration '%s': the maximum is "
-				"1 hour", show);
+		return DURATION_TOO_LONG;
 	*ms = (unsigned)(v * unit);
-	return SC_OK;
+	return DURATION_OK;
+}
+
+/* sc_duration_parse - "500ms", "10s", "2m" (1 ms to 1 hour) to ms */
+int sc_duration_parse(const char *text, size_t len, unsigned *ms)
+{
+	size_t at;
+
+	return duration_scan(text, len, ms, &at) == DURATION_OK ? SC_OK
+	       : SC_ERR_USAGE;
+}
+
+/* sp_duration - "500ms", "10s", "2m" in [off, end): 1 ms to one hour */
+int sp_duration(struct sc_parser *p, size_t off, size_t end, unsigned *ms)
+{
+	static const char *const why[] = {
+		[DURATION_NO_NUMBER] = "expected a number and a unit (ms, s "
+				       "or m), like 10s",
+		[DURATION_NO_UNIT] = "missing unit (ms, s or m)",
+		[DURATION_BAD_UNIT] = "unknown unit (use ms, s or m)",
+		[DURATION_ZERO] = "must be more than 0",
+		[DURATION_TOO_LONG] = "the maximum is 1 hour",
+	};
+	const char *t = p->line + off;
+	char show[128];
+	size_t at;
+	enum duration_fault f = duration_scan(t, end - off, ms, &at);
+
+	if (f == DURATION_OK)
+		return SC_OK;
+	sp_show(t, end - off, show, sizeof(show));
+	return sp_error(p, f == DURATION_BAD_UNIT ? off + at : off,
+			"bad duration '%s': %s", show, why[f]);
 }
 
 /*

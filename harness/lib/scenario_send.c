@@ -264,7 +264,9 @@ static int dollar(struct sc_parser *p, size_t i, size_t end,
 }
 
 /* sp_send_c - "C: TEXT": TEXT as is (variables expanded) plus CRLF */
-int sp_send_c(struct sc_parser *p, size_t off, struct sc_template *t)
+/* text_template - line[off, end) with its variables, plus eol */
+static int text_template(struct sc_parser *p, size_t off, size_t end,
+			 const char *eol, struct sc_template *t)
 {
 	struct sc_tpiece *pc = piece_push(t);
 	const char *d;
@@ -273,23 +275,35 @@ int sp_send_c(struct sc_parser *p, size_t off, struct sc_template *t)
 
 	if (pc == NULL)
 		return sp_nomem(p);
-	if (off < p->len && p->line[off] == ' ')
-		off++;
 	sc_buf_reset(&p->scratch);
-	for (i = off; i < p->len;) {
-		d = memchr(p->line + i, '$', p->len - i);
+	for (i = off; i < end;) {
+		d = memchr(p->line + i, '$', end - i);
 		if (d == NULL) {
-			sc_buf_append(&p->scratch, p->line + i, p->len - i);
+			sc_buf_append(&p->scratch, p->line + i, end - i);
 			break;
 		}
 		sc_buf_append(&p->scratch, p->line + i,
 			      (size_t)(d - p->line) - i);
-		rc = dollar(p, (size_t)(d - p->line), p->len, pc, &i);
+		rc = dollar(p, (size_t)(d - p->line), end, pc, &i);
 		if (rc != SC_OK)
 			return rc;
 	}
-	sc_buf_append(&p->scratch, "\r\n", 2);
+	sc_buf_puts(&p->scratch, eol);
 	return flush_literal(p, pc);
+}
+
+int sp_send_c(struct sc_parser *p, size_t off, struct sc_template *t)
+{
+	if (off < p->len && p->line[off] == ' ')
+		off++;
+	return text_template(p, off, p->len, "\r\n", t);
+}
+
+/* sp_text_template - line[off, end) with its variables, nothing added */
+int sp_text_template(struct sc_parser *p, size_t off, size_t end,
+		     struct sc_template *t)
+{
+	return text_template(p, off, end, "", t);
 }
 
 /* hexval - value of a hex digit, -1 otherwise */

@@ -5,7 +5,7 @@
  * S: lines are parsed in scenario_expect.c and C:/R: lines in
  * scenario_send.c; this file turns them into steps, gathers batches
  * into one write and handles the bare keywords (closed, close,
- * starttls, shutdown, session, sleep, timeout).
+ * starttls, shutdown, session, sleep, timeout, idle).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +54,7 @@ static const struct directive directives[] = {
 	{ "session", do_session, SC_STEP_SESSION, 0 },
 	{ "sleep", do_duration, SC_STEP_SLEEP, 0 },
 	{ "timeout", do_duration, SC_STEP_TIMEOUT, 0 },
+	{ "idle", do_duration, SC_STEP_IDLE, 0 },
 };
 
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
@@ -305,21 +306,49 @@ static int do_session(struct sc_parser *p, const struct directive *d,
 	return rc;
 }
 
-/* do_duration - "sleep DURATION" and "timeout DURATION" */
+/*
+ * do_duration - "sleep DURATION", "timeout DURATION", "idle DURATION".
+ * A duration with a variable in it (`${server_timeout}s`) is kept as
+ * a template, checked when the scenario is parsed and read when the
+ * step runs.
+ */
+/* duration_end - end of a duration token; blanks inside ${...} count */
+static size_t duration_end(const struct sc_parser *p, size_t a)
+{
+	const char *close;
+
+	while (a < p->len && !sp_is_space((unsigned char)p->line[a])) {
+		if (p->line[a] == '$' && a + 1 < p->len &&
+		    p->line[a + 1] == '{' &&
+		    (close = memchr(p->line + a, '}', p->len - a)) != NULL)
+			a = (size_t)(close - p->line);
+		a++;
+	}
+	return a;
+}
+
 static int do_duration(struct sc_parser *p, const struct directive *d,
 		       size_t off)
 {
 	struct sc_step *st = NULL;
-	size_t a = sp_skip_space(p, off), b = sp_token_end(p, a);
-	unsigned ms;
+	struct sc_template t;
+	size_t a = sp_skip_space(p, off), b = duration_end(p, a);
+	unsigned ms = 0;
 	int rc;
 
 	if (a == b || (p->line[a] == '#' && a > off))
 		return sp_error(p, a, "'%s' needs a duration, like 500ms",
 				d->name);
-	rc = sp_duration(p, a, b, &ms);
+	memset(&t, 0, sizeof(t));
+	if (memchr(p->line + a, '$', b - a) != NULL)
+		rc = sp_text_template(p, a, b, &t);
+	else
+		rc = sp_duration(p, a, b, &ms);
 	if (rc == SC_OK)
 		rc = step_add(p, d->kind, NAME_START(d, off), &st);
+	if (rc == SC_OK)
+		rc = sp_template_move(&st->send, &t);
+	sp_template_free(&t);
 	if (rc != SC_OK)
 		return rc;
 	st->ms = ms;

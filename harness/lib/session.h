@@ -33,6 +33,7 @@ struct session {
 	struct sc_reply greeting;
 	int greeting_pending;
 	long long last_rx_ms;	/* when the last byte came, 0: none yet */
+	int idled;		/* an idle step passed, nothing sent since */
 };
 
 /* Optional transcript hook for exchanges the runner did not script. */

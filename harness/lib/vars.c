@@ -19,6 +19,10 @@ static const struct {
 	{ "mail_from", "smtpconf@example.org" },
 	{ "rcpt", "postmaster@example.org" },
 	{ "domain", "example.org" },
+	/* RFC 5321 4.5.3.2.7: "An SMTP server SHOULD have a timeout of
+	 * at least 5 minutes": the idle scenarios' bound, in seconds
+	 * (a test against a mock sets a short one). */
+	{ "server_timeout", "300" },
 };
 
 /* sc_vars_init - the built-in variables with their defaults */

@@ -169,4 +169,16 @@ expect_exit 0 "$smtpconf" run "$scenarios" --only 'rfc5321/shutdown/*' \
 	--target "127.0.0.1:$MOCK_PORT" --no-color --json "$SCRATCH/r.json"
 expect_output "$SCRATCH/out" "^SKIP +SHOULD +rfc5321/shutdown/421-to-open-sessions:"
 expect_output "$SCRATCH/r.json" "needs --spawn or --stop"
+
+# Without --slow the idle-timeout scenarios (minutes each) are skipped.
+expect_exit 0 "$smtpconf" run "$scenarios" --only 'rfc5321/timeout/*' \
+	--target "127.0.0.1:$MOCK_PORT" --no-color --json "$SCRATCH/r.json"
+expect_output "$SCRATCH/out" "^SKIP +SHOULD +rfc5321/timeout/idle-5-minutes:"
+expect_output "$SCRATCH/r.json" "run with --slow"
+# A server_timeout that makes no duration is an error, not a pass.
+expect_exit 0 "$smtpconf" run "$scenarios" --only 'rfc5321/timeout/idle-5*' \
+	--target "127.0.0.1:$MOCK_PORT" --no-color --slow \
+	--var server_timeout=3
+expect_output "$SCRATCH/out" "^ERROR +SHOULD +rfc5321/timeout/idle-5-minutes:"
+expect_output "$SCRATCH/out" "not a duration"
 exit 0

@@ -52,6 +52,7 @@
 #define MOCK_DELAY_MAX_MS	120000	/* delay=MS */
 #define MOCK_TRICKLE_MAX_MS	10000	/* trickle=MS, per byte */
 #define MOCK_IDLE_TIMEOUT_S	60	/* per session, between reads */
+#define MOCK_IDLE_TIMEOUT_MAX_S	3600	/* --idle-timeout, idle-timeout= */
 #define MOCK_SESSION_MAX_S	600	/* whole session, whatever happens */
 #define MOCK_SESSIONS_DEFAULT	64	/* concurrent sessions */
 #define MOCK_SESSIONS_MAX	1024
@@ -149,6 +150,7 @@ enum mock_flag {
 	MF_STARTTLS_UNADVERTISED,
 	MF_TLS_GARBAGE,
 	MF_TLS_CUT,
+	MF_IDLE_SILENT,
 	MF_COUNT
 };
 
@@ -196,6 +198,7 @@ struct mock_modes {
 	struct mock_verbs hang_on;	/* hang-on=VERB: no reply, ever */
 	struct mock_verbs partial_on;	/* partial-on=VERB: half a reply */
 	unsigned trickle_ms;		/* trickle=MS: a byte every MS */
+	unsigned idle_timeout_s;	/* idle-timeout=SEC; 0: the option's */
 	size_t noverride;		/* reply=VERB:CODE */
 	struct mock_override override[MOCK_OVERRIDES_MAX];
 	unsigned line_limit;		/* line-limit=N, CRLF included */

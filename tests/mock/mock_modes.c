@@ -41,6 +41,8 @@ static int mode_set_delay(struct mock_modes *, const struct mock_mode_def *,
 			  const char *, char *, size_t);
 static int mode_set_count(struct mock_modes *, const struct mock_mode_def *,
 			  const char *, char *, size_t);
+static int mode_set_idle(struct mock_modes *, const struct mock_mode_def *,
+			 const char *, char *, size_t);
 static int mode_set_trickle(struct mock_modes *,
 			    const struct mock_mode_def *, const char *,
 			    char *, size_t);
@@ -259,6 +261,13 @@ static const struct mock_mode_def mode_table[] = {
 	{"tls-cut", FLAG(MF_TLS_CUT), "tls-fail",
 	 "RFC 3207 4: 220 means a TLS handshake follows",
 	 "after the 220 sends 8 bytes of a handshake record and closes"},
+	{"idle-silent", FLAG(MF_IDLE_SILENT), NULL,
+	 "nothing required (RFC 5321 3.8 allows a close after a timeout; "
+	 "the 421 says why)",
+	 "when the idle timeout passes, closes without the 421 4.4.2"},
+	{"idle-timeout", -1, mode_set_idle, "SEC", NULL,
+	 "RFC 5321 4.5.3.2.7 (if SEC < 300): a server waits 5 minutes",
+	 "as --idle-timeout SEC (1..3600): the idle bound of a session"},
 	{"delay", -1, mode_set_delay, "MS", NULL,
 	 "nothing (a slow server; for client timeouts)",
 	 "waits MS milliseconds before each reply (at most 120000)"},
@@ -467,6 +476,21 @@ static int mode_set_delay(struct mock_modes *m, const struct mock_mode_def *d,
 		return -1;
 	}
 	m->delay_ms = (unsigned)v;
+	return 0;
+}
+
+/* mode_set_idle - idle-timeout=SEC, for cases that cannot pass options */
+static int mode_set_idle(struct mock_modes *m, const struct mock_mode_def *d,
+			 const char *value, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	if (mode_number(value, 1, MOCK_IDLE_TIMEOUT_MAX_S, &v) < 0) {
+		snprintf(err, errlen, "%s wants seconds 1..%d", d->name,
+			 MOCK_IDLE_TIMEOUT_MAX_S);
+		return -1;
+	}
+	m->idle_timeout_s = (unsigned)v;
 	return 0;
 }
 

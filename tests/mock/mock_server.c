@@ -261,10 +261,17 @@ static void close_gently(int fd)
 	close(fd);
 }
 
+/* idle_seconds - idle-timeout=SEC if set, else --idle-timeout SEC */
+static unsigned idle_seconds(const struct mock_config *cfg)
+{
+	return cfg->modes.idle_timeout_s ? cfg->modes.idle_timeout_s :
+	       cfg->idle_timeout_s;
+}
+
 /* child_wait - poll timeout in ms: the idle bound or the session bound */
 static int child_wait(const struct mock_config *cfg, long long deadline)
 {
-	long long idle = (long long)cfg->idle_timeout_s * 1000;
+	long long idle = (long long)idle_seconds(cfg) * 1000;
 	long long left = deadline - now_ms();
 
 	if (left < 0)
@@ -358,7 +365,7 @@ static void child_run(struct server *srv, int fd)
 {
 	struct mock_session *s;
 	struct child_io io = {fd, srv->sessions, srv->cfg, NULL};
-	struct timeval tv = {(time_t)srv->cfg->idle_timeout_s, 0};
+	struct timeval tv = {(time_t)idle_seconds(srv->cfg), 0};
 
 #ifdef __linux__
 	/* Do not outlive a parent that was killed without notice. */

@@ -796,7 +796,7 @@ void mock_session_start(struct mock_session *s, const struct mock_modes *m,
 /* mock_session_timeout - the client was idle too long (RFC 5321 4.5.3.2) */
 void mock_session_timeout(struct mock_session *s)
 {
-	if (s->end == MOCK_RUNNING)
+	if (s->end == MOCK_RUNNING && !mode(s, MF_IDLE_SILENT))
 		mock_reply(s, 421, "4.4.2", "%s Error: timeout exceeded",
 			   MOCK_HOSTNAME);
 	s->end = MOCK_CLOSE;

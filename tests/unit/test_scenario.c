@@ -496,6 +496,8 @@ static void test_header_errors(void)
 	ERR("title: t\ntags: , ,\n", 2, 7, "'tags' lists no tag");
 	ERR("title: t\nexclusive: maybe\n", 2, 12,
 	    "bad value 'maybe' for 'exclusive': expected yes or no");
+	ERR("title: t\nslow: often\n", 2, 7,
+	    "bad value 'often' for 'slow': expected yes or no");
 	ERR("title: t\nquote: a\nquote: b\nwhy: c\nwhy:\n", 5, 5,
 	    "missing value for 'why'");
 }
@@ -519,12 +521,46 @@ static void test_duration_errors(void)
 	ERR(HDR "sleep # no\n", 4, 7, "'sleep' needs a duration");
 	ERR(HDR "timeout 5x\n", 4, 10, "unknown unit");
 	ERR(HDR "sleep 5s 6s\n", 4, 10, "unexpected '6s' after the duration");
+	ERR(HDR "idle\n", 4, 5, "'idle' needs a duration");
+	ERR(HDR "idle ${nope}s\n", 4, 6, "undefined variable 'nope'");
+	ERR(HDR "idle ${n - 1}s x\n", 4, 16, "unexpected 'x' after the "
+	    "duration");
 	/* The edges are allowed. */
 	CU_ASSERT_EQUAL(parse(HDR "timeout 60m\nsleep 1ms\nsleep 3600s\n",
 			      &s, &e), SC_OK);
 	CU_ASSERT_EQUAL(s.steps[0].ms, 3600000);
 	CU_ASSERT_EQUAL(s.steps[1].ms, 1);
 	sc_scenario_free(&s);
+}
+
+/* test_idle_and_slow - idle, slow: and durations from variables */
+static void test_idle_and_slow(void)
+{
+	struct sc_scenario s;
+	struct sc_error e;
+	unsigned ms = 0;
+
+	CU_ASSERT_EQUAL_FATAL(parse(HDR "slow: YES\nS: 220\nidle 2s # wait\n"
+				    "idle ${n - 1}s\ntimeout ${ n }s\n",
+				    &s, &e), SC_OK);
+	CU_ASSERT_TRUE(s.slow);
+	CU_ASSERT_EQUAL(s.steps[1].kind, SC_STEP_IDLE);
+	CU_ASSERT_EQUAL(s.steps[1].ms, 2000);
+	CU_ASSERT_STRING_EQUAL(s.steps[1].note, "wait");
+	/* With a variable the duration is read when the step runs. */
+	CU_ASSERT_EQUAL(s.steps[2].ms, 0);
+	CU_ASSERT(SENDS(&s.steps[2].send, "40s"));
+	CU_ASSERT_EQUAL(s.steps[3].kind, SC_STEP_TIMEOUT);
+	CU_ASSERT(SENDS(&s.steps[3].send, "41s"));
+	sc_scenario_free(&s);
+	CU_ASSERT_EQUAL(parse(HDR "S: 220\n", &s, &e), SC_OK);
+	CU_ASSERT_FALSE(s.slow);
+	sc_scenario_free(&s);
+	CU_ASSERT_EQUAL(sc_duration_parse("295s", 4, &ms), SC_OK);
+	CU_ASSERT_EQUAL(ms, 295000);
+	CU_ASSERT_NOT_EQUAL(sc_duration_parse("-2s", 3, &ms), SC_OK);
+	CU_ASSERT_NOT_EQUAL(sc_duration_parse("5", 1, &ms), SC_OK);
+	CU_ASSERT_NOT_EQUAL(sc_duration_parse("", 0, &ms), SC_OK);
 }
 
 /* test_when_errors - the condition grammar */
@@ -972,6 +1008,7 @@ int test_register(void)
 		{ "when errors", test_when_errors },
 		{ "directive errors", test_directive_errors },
 		{ "expect errors", test_expect_errors },
+		{ "idle and slow", test_idle_and_slow },
 		{ "send errors", test_send_errors },
 		{ "batch errors", test_batch_errors },
 		{ "file errors", test_file_errors },

@@ -354,7 +354,7 @@ static void test_vars(void)
 	int i;
 
 	sc_vars_init(&v);
-	CU_ASSERT_EQUAL(v.count, 4);
+	CU_ASSERT_EQUAL(v.count, 5);
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "client"),
 			       "smtpconf.example.org");
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "mail_from"),
@@ -364,8 +364,9 @@ static void test_vars(void)
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "domain"), "example.org");
 	CU_ASSERT_PTR_NULL(sc_vars_get(&v, "Client"));
 	CU_ASSERT_PTR_NULL(sc_vars_get(NULL, "client"));
+	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "server_timeout"), "300");
 	CU_ASSERT_EQUAL(sc_vars_set(&v, "client", "x.example.net"), SC_OK);
-	CU_ASSERT_EQUAL(v.count, 4);
+	CU_ASSERT_EQUAL(v.count, 5);
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "client"), "x.example.net");
 	CU_ASSERT_EQUAL(sc_vars_set(&v, "_a.b-c9", ""), SC_OK);
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "_a.b-c9"), "");

@@ -33,6 +33,7 @@ struct sc_run_options {
 	void *connect_ctx;
 	volatile sig_atomic_t *interrupted;	/* set by a signal handler: stop soon */
 	struct sc_server *server;	/* --spawn/--stop server, or NULL */
+	int slow;			/* --slow: run `slow: yes` scenarios */
 	/* --tls: how every session starts (transport.h), and the TLS
 	 * settings; tls NULL means defaults (no CA, no verification). */
 	enum sc_tls_mode tls_mode;

@@ -70,7 +70,8 @@ enum sc_step_kind {
 	SC_STEP_SLEEP,		/* sleep DURATION */
 	SC_STEP_TIMEOUT,	/* timeout DURATION: per-step deadline from here on */
 	SC_STEP_STARTTLS,	/* starttls: TLS handshake on the current session */
-	SC_STEP_SHUTDOWN	/* shutdown: ask the server under test to shut down */
+	SC_STEP_SHUTDOWN,	/* shutdown: ask the server under test to shut down */
+	SC_STEP_IDLE		/* idle DURATION: send nothing; the server must wait */
 };
 
 struct sc_step {
@@ -80,7 +81,9 @@ struct sc_step {
 	unsigned nlines_sent;	/* SC_STEP_SEND: how many C:/R: lines it joins (batch > 1) */
 	struct sc_expect expect;	/* SC_STEP_EXPECT */
 	char session[SC_SESSION_NAME_MAX];	/* SC_STEP_SESSION */
-	unsigned ms;		/* SC_STEP_SLEEP, SC_STEP_TIMEOUT */
+	unsigned ms;		/* SC_STEP_SLEEP, _TIMEOUT, _IDLE; 0: see send */
+	/* sleep, timeout and idle with a variable in their duration
+	 * (`idle ${server_timeout}s`) keep it in send, parsed when run. */
 	char *note;		/* trailing "# comment" of the line, NULL when none */
 };
 
@@ -117,6 +120,7 @@ struct sc_scenario {
 	unsigned step_timeout_ms;	/* per step, 0: runner default */
 	int exclusive;			/* must not run beside others (shutdown, overload) */
 	int on_421_ends_session;	/* on-421: end-session: 421 + close ends that session, no failure */
+	int slow;			/* slow: yes: takes minutes, runs only with --slow */
 	struct sc_step *steps;
 	size_t nsteps;
 };
@@ -135,6 +139,9 @@ int sc_scenario_load(const char *path, const char *id,
 		     struct sc_error *err);
 /* sc_scenario_free - release everything the parser allocated */
 void sc_scenario_free(struct sc_scenario *s);
+
+/* sc_duration_parse - "500ms", "10s", "2m" (1 ms to 1 hour) to ms */
+int sc_duration_parse(const char *text, size_t len, unsigned *ms);
 
 /* sc_level_name - "MUST", "SHOULD", "MAY", "security" */
 const char *sc_level_name(enum sc_level level);
