@@ -49,6 +49,34 @@ static void put_display(FILE *out, const char *bytes, size_t n, size_t clip)
 	sc_buf_free(&b);
 }
 
+/* term_server_tls - "  TLS: TLSv1.3 CIPHER, subject ..., verify: ..." */
+static void term_server_tls(const struct term *t,
+			    const struct sc_server_info *info)
+{
+	const struct sc_tls_info *tls = &info->tls;
+
+	if (info->tls_error[0] != '\0') {
+		fputs("  TLS: failed: ", t->out);
+		put_display(t->out, info->tls_error,
+			    strnlen(info->tls_error, sizeof(info->tls_error)),
+			    300);
+		fputc('\n', t->out);
+		return;
+	}
+	if (!tls->done)
+		return;
+	fprintf(t->out, "  TLS (%s): %s %s, certificate ",
+		info->tls_mode == SC_TLS_NONE ? "STARTTLS"
+		: sc_tls_mode_name(info->tls_mode), tls->protocol,
+		tls->cipher);
+	if (tls->have_cert)
+		put_display(t->out, tls->subject, strnlen(tls->subject,
+			    sizeof(tls->subject)), 200);
+	else
+		fputs("none", t->out);
+	fprintf(t->out, ", verification: %s\n", tls->verify);
+}
+
 /* term_server - one paragraph about the server probed */
 void term_server(const struct term *t, const char *target,
 		 const struct sc_server_info *info)
@@ -66,6 +94,7 @@ void term_server(const struct term *t, const char *target,
 	else
 		fputs(info->error, t->out);
 	fputc('\n', t->out);
+	term_server_tls(t, info);
 	if (!info->caps.valid)
 		return;
 	fprintf(t->out, "  EHLO:");

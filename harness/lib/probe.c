@@ -187,6 +187,7 @@ int sc_probe(const struct sc_run_options *o, struct sc_server_info *info,
 	memset(info, 0, sizeof(*info));
 	info->greeting_code = -1;
 	info->ehlo_code = -1;
+	info->tls_mode = o->tls_mode;
 	memset(&defaults, 0, sizeof(defaults));
 	if (ctx == NULL && sc_tls_ctx_new(&defaults, &own, err) == SC_OK)
 		ctx = own;

@@ -378,6 +378,49 @@ static void put_ehlo(struct sc_buf *out, const struct sc_server_info *s)
 			      "s are");
 }
 
+/* put_server_tls - the TLS the probe saw: protocol, cipher, certificate */
+static void put_server_tls(struct sc_buf *out, const struct sc_server_info *s)
+{
+	const struct sc_tls_info *t = &s->tls;
+
+	if (!t->done && s->tls_error[0] == '\0')
+		return;
+	sc_buf_printf(out, "<dt>TLS</dt><dd>%s", s->tls_mode == SC_TLS_NONE
+		      ? "STARTTLS" : s->tls_mode == SC_TLS_IMPLICIT
+		      ? "implicit TLS" : "--tls starttls");
+	if (s->tls_error[0] != '\0') {
+		sc_buf_puts(out, ": <b>failed</b> <code>");
+		html_put_display(out, s->tls_error, strnlen(s->tls_error,
+				 sizeof(s->tls_error)), 0);
+		sc_buf_puts(out, "</code>");
+	}
+	if (t->done) {
+		sc_buf_puts(out, ": <code>");
+		html_put_display(out, t->protocol, strnlen(t->protocol,
+				 sizeof(t->protocol)), 0);
+		sc_buf_puts(out, "</code> <code>");
+		html_put_display(out, t->cipher, strnlen(t->cipher,
+				 sizeof(t->cipher)), 0);
+		sc_buf_puts(out, "</code></dd>\n<dt>Certificate</dt><dd>");
+		if (t->have_cert) {
+			sc_buf_puts(out, "subject <code>");
+			html_put_display(out, t->subject, strnlen(t->subject,
+					 sizeof(t->subject)), 0);
+			sc_buf_puts(out, "</code>, issuer <code>");
+			html_put_display(out, t->issuer, strnlen(t->issuer,
+					 sizeof(t->issuer)), 0);
+			sc_buf_puts(out, "</code>; ");
+		} else {
+			sc_buf_puts(out, "none; ");
+		}
+		sc_buf_puts(out, t->verify_ok ? "verified" : "not verified: ");
+		if (!t->verify_ok)
+			html_put_display(out, t->verify, strnlen(t->verify,
+					 sizeof(t->verify)), 0);
+	}
+	sc_buf_puts(out, "</dd>\n");
+}
+
 /* html_server - what the probe learned */
 static void html_server(struct html *h)
 {
@@ -405,6 +448,7 @@ static void html_server(struct html *h)
 		sc_buf_puts(out, "</dd>\n");
 	}
 	put_ehlo(out, s);
+	put_server_tls(out, s);
 	sc_buf_puts(out, "</dl>\n</section>\n");
 }
 

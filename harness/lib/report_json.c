@@ -220,6 +220,60 @@ static void json_caps(struct jw *w, const struct sc_capabilities *caps)
 	jw_int(w, "capabilities_malformed", caps->malformed);
 }
 
+/* json_tls_info - what one handshake established (server text escaped) */
+static void json_tls_info(struct jw *w, const struct sc_tls_info *t)
+{
+	jw_str(w, "protocol", t->protocol[0] ? t->protocol : NULL);
+	jw_str(w, "cipher", t->cipher[0] ? t->cipher : NULL);
+	if (t->have_cert) {
+		jw_display(w, "subject", t->subject,
+			   strnlen(t->subject, sizeof(t->subject)), 0);
+		jw_display(w, "issuer", t->issuer,
+			   strnlen(t->issuer, sizeof(t->issuer)), 0);
+	} else {
+		jw_null(w, "subject");
+		jw_null(w, "issuer");
+	}
+	jw_bool(w, "verified", t->verify_ok);
+	jw_str(w, "verify_result", t->verify);
+}
+
+/* json_server_tls - the probe's TLS: null when it saw none */
+static void json_server_tls(struct jw *w, const struct sc_server_info *s)
+{
+	if (!s->tls.done && s->tls_error[0] == '\0') {
+		jw_null(w, "tls");
+		return;
+	}
+	jw_open(w, "tls", '{');
+	jw_str(w, "mode", sc_tls_mode_name(s->tls_mode));
+	jw_bool(w, "established", s->tls.done);
+	if (s->tls.done)
+		json_tls_info(w, &s->tls);
+	if (s->tls_error[0])
+		jw_display(w, "error", s->tls_error,
+			   strnlen(s->tls_error, sizeof(s->tls_error)), 0);
+	else
+		jw_null(w, "error");
+	jw_close(w, '}');
+}
+
+/* json_result_tls - the handshakes a scenario made, one per session */
+static void json_result_tls(struct jw *w, const struct sc_result *r)
+{
+	size_t i;
+
+	jw_open(w, "tls", '[');
+	for (i = 0; r->tls != NULL && i < r->ntls; i++) {
+		jw_open(w, NULL, '{');
+		jw_str(w, "session", r->tls[i].session);
+		jw_int_or_null(w, "line", r->tls[i].line);
+		json_tls_info(w, &r->tls[i].info);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 /* json_server - what the probe learned, or null when there was none */
 static void json_server(struct jw *w, const struct sc_server_info *s)
 {
@@ -245,6 +299,7 @@ static void json_server(struct jw *w, const struct sc_server_info *s)
 	else
 		jw_null(w, "ehlo_domain");
 	json_caps(w, caps);
+	json_server_tls(w, s);
 	jw_close(w, '}');
 }
 
@@ -352,6 +407,7 @@ static void json_result(struct jw *w, const struct sc_result *r)
 	else
 		jw_null(w, "server_output");
 	jw_int(w, "duration_ms", r->duration_ms);
+	json_result_tls(w, r);
 	jw_open(w, "transcript", '[');
 	for (i = 0; r->tx != NULL && i < r->ntx; i++)
 		json_tx_entry(w, &r->tx[i]);

@@ -142,6 +142,44 @@ static void put_property(struct sc_buf *out, const char *indent,
 	sc_buf_puts(out, "/>\n");
 }
 
+/* put_server_text - <property> whose value is server text, escaped */
+static void put_server_text(struct sc_buf *out, const char *name,
+			    const char *value, size_t cap)
+{
+	sc_buf_puts(out, "      <property");
+	put_attr(out, "name", name);
+	put_attr_safe(out, "value", value, strnlen(value, cap),
+		      SC_DISPLAY_CLIP);
+	sc_buf_puts(out, "/>\n");
+}
+
+/* put_tls_properties - the TLS the probe saw: tls_protocol, tls_cipher, ... */
+static void put_tls_properties(struct sc_buf *out,
+			       const struct sc_server_info *s)
+{
+	const struct sc_tls_info *t = &s->tls;
+
+	if (!t->done && s->tls_error[0] == '\0')
+		return;
+	put_property(out, "      ", "tls_mode", sc_tls_mode_name(s->tls_mode));
+	if (s->tls_error[0] != '\0')
+		put_server_text(out, "tls_error", s->tls_error,
+				sizeof(s->tls_error));
+	if (!t->done)
+		return;
+	put_property(out, "      ", "tls_protocol", t->protocol);
+	put_property(out, "      ", "tls_cipher", t->cipher);
+	if (t->have_cert) {
+		put_server_text(out, "tls_subject", t->subject,
+				sizeof(t->subject));
+		put_server_text(out, "tls_issuer", t->issuer,
+				sizeof(t->issuer));
+	}
+	put_property(out, "      ", "tls_verified",
+		     t->verify_ok ? "true" : "false");
+	put_property(out, "      ", "tls_verify_result", t->verify);
+}
+
 /* put_properties - target, tool version, server banner, ... */
 static void put_properties(struct sc_buf *out, const struct sc_run_info *info)
 {
@@ -159,6 +197,8 @@ static void put_properties(struct sc_buf *out, const struct sc_run_info *info)
 			      SC_DISPLAY_CLIP);
 		sc_buf_puts(out, "/>\n");
 	}
+	if (s != NULL)
+		put_tls_properties(out, s);
 	if (s != NULL && s->error[0] != '\0') {
 		sc_buf_puts(out, "      <property name=\"server_error\"");
 		put_attr_safe(out, "value", s->error,

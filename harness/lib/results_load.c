@@ -360,6 +360,44 @@ static int load_caps(struct rl *rl, const struct sc_json *s,
 	return SC_OK;
 }
 
+/* load_server_tls - server.tls (null or absent: none) */
+static int load_server_tls(struct rl *rl, const struct sc_json *o,
+			   struct sc_server_info *s)
+{
+	static const enum sc_tls_mode modes[] = {
+		SC_TLS_NONE, SC_TLS_STARTTLS, SC_TLS_IMPLICIT
+	};
+	struct sc_tls_info *t = &s->tls;
+	const struct sc_json *tls;
+	char mode[16];
+	size_t i;
+	int rc;
+
+	if ((rc = want(rl, o, "tls", SC_JSON_OBJECT, &tls)) || tls == NULL)
+		return rc;
+	if ((rc = get_fixed(rl, tls, "mode", mode, sizeof(mode))) ||
+	    (rc = get_bool(rl, tls, "established", &t->done)) ||
+	    (rc = get_fixed(rl, tls, "protocol", t->protocol,
+			    sizeof(t->protocol))) ||
+	    (rc = get_fixed(rl, tls, "cipher", t->cipher,
+			    sizeof(t->cipher))) ||
+	    (rc = get_fixed(rl, tls, "subject", t->subject,
+			    sizeof(t->subject))) ||
+	    (rc = get_fixed(rl, tls, "issuer", t->issuer,
+			    sizeof(t->issuer))) ||
+	    (rc = get_bool(rl, tls, "verified", &t->verify_ok)) ||
+	    (rc = get_fixed(rl, tls, "verify_result", t->verify,
+			    sizeof(t->verify))) ||
+	    (rc = get_fixed(rl, tls, "error", s->tls_error,
+			    sizeof(s->tls_error))))
+		return rc;
+	t->have_cert = t->subject[0] != '\0';
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(mode, sc_tls_mode_name(modes[i])) == 0)
+			s->tls_mode = modes[i];
+	return SC_OK;
+}
+
 /* load_server - what the probe learned, or nothing when null */
 static int load_server(struct rl *rl, const struct sc_json *root,
 		       struct sc_loaded *l)
@@ -377,7 +415,8 @@ static int load_server(struct rl *rl, const struct sc_json *root,
 	    (rc = get_count(rl, o, "greeting_code", 999, &greeting)) ||
 	    (rc = get_raw(rl, o, "banner", &s->banner, &s->banner_len)) ||
 	    (rc = get_count(rl, o, "ehlo_code", 999, &ehlo)) ||
-	    (rc = load_caps(rl, o, &s->caps)))
+	    (rc = load_caps(rl, o, &s->caps)) ||
+	    (rc = load_server_tls(rl, o, s)))
 		return rc;
 	/* A banner the writer clipped: the HTML page counts anew. */
 	if (s->banner != NULL)

@@ -68,8 +68,8 @@ static void preamble_log(void *ctx, int is_send, const char *bytes,
 	       wire_len);
 }
 
-/* tls_mode_name - the --tls value, for messages */
-static const char *tls_mode_name(enum sc_tls_mode m)
+/* sc_tls_mode_name - "none", "starttls", "implicit" */
+const char *sc_tls_mode_name(enum sc_tls_mode m)
 {
 	return m == SC_TLS_IMPLICIT ? "implicit" : m == SC_TLS_STARTTLS
 	       ? "starttls" : "none";
@@ -105,7 +105,7 @@ int open_session_tls(struct run_ctx *c, const struct sc_step *st,
 	/* The server cannot be reached over the transport asked for. */
 	c->res->unreachable = rc != SC_ERR_NOMEM;
 	run_error(c, st, rc, "cannot open session '%s' with --tls %s: %s",
-		  s->name, tls_mode_name(c->o->tls_mode), err.msg);
+		  s->name, sc_tls_mode_name(c->o->tls_mode), err.msg);
 	session_close(s);
 	s->closed_line = st->line;
 	return STEP_STOP;

@@ -55,7 +55,11 @@ struct sc_server_info {
 	 * STARTTLS the probe tried when the server advertised it. */
 	struct sc_tls_info tls;
 	char tls_error[512];		/* why that handshake failed, "" if none */
+	enum sc_tls_mode tls_mode;	/* the run's --tls */
 };
+
+/* sc_tls_mode_name - "none", "starttls", "implicit" */
+const char *sc_tls_mode_name(enum sc_tls_mode m);
 
 /* sc_run_options_init - defaults from limits.h, TCP connect */
 void sc_run_options_init(struct sc_run_options *o, const struct sc_vars *vars);
