@@ -10,7 +10,8 @@
 # Debian's other MTAs conflict with Postfix, so Exim and OpenSMTPD are
 # fetched and unpacked into a cache instead (`ci/mta/exim.sh install`,
 # `ci/mta/opensmtpd.sh install`, which also create their system users);
-# libidn12 is installed for the unpacked Exim, which links with it.
+# libidn12 is installed for the unpacked Exim, which links with it;
+# openssl (the command) makes each test server's throwaway certificate.
 # tshark reads back the captures of `run --pcap` in the tests; debconf
 # is told not to make dumpcap setuid (nothing here captures live).
 # --with-bench adds swaks, libnet-ssleay-perl (swaks' TLS) and
@@ -25,7 +26,7 @@
 # was installed before is never touched.
 set -euo pipefail
 
-BASE_PACKAGES=(build-essential cmake pkg-config clang libssl-dev
+BASE_PACKAGES=(build-essential cmake pkg-config clang libssl-dev openssl
 	libpcap-dev libcunit1-dev postfix python3-aiosmtpd libidn12 tshark)
 # Servers unpacked beside the system, each by its own ci/mta script.
 UNPACKED_MTAS=(exim opensmtpd)

@@ -12,10 +12,15 @@
 # and waits (30 s at most) until 127.0.0.1:PORT greets with 220.  The
 # Sink handler accepts every message and drops it: nothing is stored,
 # delivered or relayed.  (The default handler, Debugging, accepts the
-# same and prints each message; the SMTP dialogue is the same.)  Every
-# other setting is aiosmtpd's default: no TLS, no SIZE limit, no
-# SMTPUTF8.  As root the server switches to user nobody by itself, as
-# it does by default; any other user runs it as itself (-n).
+# same and prints each message; the SMTP dialogue is the same.)  It
+# offers STARTTLS with a fresh self-signed certificate (--tlscert,
+# --tlskey) without requiring it (--no-requiretls: with a certificate
+# aiosmtpd otherwise refuses everything before STARTTLS, which a
+# public server must not do, RFC 3207 4).  Every other setting is
+# aiosmtpd's default: no SIZE limit, no SMTPUTF8.  As root the server
+# switches to user nobody by itself, as it does by default, before it
+# reads the key (so nobody owns it); any other user runs it as itself
+# (-n).
 #
 # /usr/bin/python3 is named on purpose: Debian's package is importable
 # only by Debian's interpreter, and the python3 first on PATH may be
@@ -23,6 +28,7 @@
 #
 # Layout of DIR:
 #   aiosmtpd.log   the server's output
+#   tls/           cert.pem and key.pem, made at start
 #   pid, port      its PID and the port, once up
 #
 # start stops a stale instance in DIR first, so it can be re-run.  stop
@@ -67,6 +73,21 @@ server_pid() {
 	echo "$pid"
 }
 
+# grant_group_search DIR - g+x on DIR and the root-group directories
+# above it: aiosmtpd drops to nobody with setuid() alone, so it keeps
+# group root, and for a root-group directory the group bits, not the
+# others bits, decide whether it may pass
+grant_group_search() {
+	local path=$1
+
+	while [[ -n $path && $path != / ]]; do
+		if [[ $(stat -c %g "$path") == 0 ]]; then
+			chmod g+x "$path"
+		fi
+		path=${path%/*}
+	done
+}
+
 # cmd_start DIR PORT - start the server
 cmd_start() {
 	local dir port=$2 pid version
@@ -81,7 +102,18 @@ cmd_start() {
 	[[ -e $dir/pid ]] && { cmd_stop "$dir" >/dev/null 2>&1 || true; }
 	rm -f "$dir/aiosmtpd.log" "$dir/pid" "$dir/port"
 	port_in_use "$port" && mta_die "127.0.0.1:$port is already in use"
-	args=(-m aiosmtpd -l "127.0.0.1:$port" -c aiosmtpd.handlers.Sink)
+	rm -rf "${dir:?}/tls"
+	if [[ $(id -u) == 0 ]]; then
+		make_test_cert "$dir/tls" aiosmtpd.smtpconf.test nobody
+		grant_search_to_all "$dir" ||
+			mta_die "user nobody cannot reach $dir/tls"
+		grant_group_search "$dir"
+	else
+		make_test_cert "$dir/tls" aiosmtpd.smtpconf.test
+	fi
+	args=(-m aiosmtpd -l "127.0.0.1:$port" --tlscert "$dir/tls/cert.pem"
+		--tlskey "$dir/tls/key.pem" --no-requiretls
+		-c aiosmtpd.handlers.Sink)
 	# Only root can switch to nobody; anyone else must say -n.
 	[[ $(id -u) == 0 ]] || args+=(-n)
 	# The server stays in the foreground: $! is its PID.  aiosmtpd sets

@@ -321,6 +321,30 @@ deb_unpack() {
 	rm -rf "$tmp"
 }
 
+# make_test_cert DIR NAME [OWNER] - a throwaway TLS identity for a test
+# server: DIR/cert.pem (self-signed, CN and DNS SAN NAME, 7 days) and
+# DIR/key.pem (P-256, mode 0600, owned by OWNER when given), made by the
+# openssl CLI (package openssl).  Fresh for every instance: no key is
+# ever committed or kept.
+make_test_cert() {
+	local dir=$1 name=$2 owner=${3:-}
+
+	command -v openssl >/dev/null ||
+		mta_die "openssl is not installed (run ci/install-deps.sh)"
+	mkdir -p "$dir"
+	(umask 077 && openssl req -x509 -newkey ec \
+		-pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 \
+		-subj "/O=smtpconf tests/CN=$name" \
+		-addext "subjectAltName=DNS:$name" \
+		-keyout "$dir/key.pem" -out "$dir/cert.pem") \
+		>"$dir/openssl.log" 2>&1 ||
+		mta_die "openssl could not make a certificate:" \
+			"$(cat "$dir/openssl.log")"
+	chmod 0644 "$dir/cert.pem"
+	chmod 0755 "$dir"
+	[[ -z $owner ]] || chown "$owner" "$dir/key.pem"
+}
+
 # mta_main TABLE ARGS... - run cmd_SUB for "SUB ARG..." when SUB is in
 # TABLE ("start:2 stop:1 ...": sub-command and its argument count);
 # anything else calls the script's usage function.

@@ -5,6 +5,10 @@
 #        postfix.sh stop DIR
 #        postfix.sh status DIR
 #
+# With SMTPCONF_SMTPS_PORT set, start also opens an implicit-TLS
+# listener (RFC 8314, smtpd_tls_wrappermode, like Debian's commented
+# "submissions" service) on 127.0.0.1:$SMTPCONF_SMTPS_PORT.
+#
 # start builds a configuration of its own under DIR from Debian's
 # templates, starts Postfix with `postfix -c DIR/etc start` and waits
 # (30 s at most) until 127.0.0.1:PORT greets with 220.  The instance
@@ -20,6 +24,7 @@
 #   queue/                       queue_directory (master.pid in queue/pid)
 #   data/                        data_directory
 #   maillog                      Postfix's log (maillog_file)
+#   tls/cert.pem, tls/key.pem    a fresh self-signed certificate
 #   pid, port                    the master's PID and the port, once up
 #
 # start stops a stale instance in DIR first, so it can be re-run.
@@ -121,6 +126,13 @@ alias_database =
 # stall every connection; it changes only the client name in logs and
 # Received: headers ("unknown"), no reply smtpd sends by default.
 smtpd_peername_lookup = no
+
+# STARTTLS as Debian's postinst configures it (there with the snakeoil
+# certificate, here with a fresh one for this instance): offered, not
+# required.
+smtpd_tls_cert_file = $dir/tls/cert.pem
+smtpd_tls_key_file = $dir/tls/key.pem
+smtpd_tls_security_level = may
 EOF
 }
 
@@ -133,6 +145,15 @@ write_master_cf() {
 	"$POSTCONF" -c "$etc" -MX smtp/inet
 	"$POSTCONF" -c "$etc" -M \
 		"127.0.0.1:$port/inet=127.0.0.1:$port inet n - n - - smtpd"
+	# Implicit TLS (RFC 8314), as Debian's "submissions" example does.
+	if [[ -n ${SMTPCONF_SMTPS_PORT:-} ]]; then
+		local tls=$SMTPCONF_SMTPS_PORT
+		is_port "$tls" || mta_die "not a port number: $tls"
+		"$POSTCONF" -c "$etc" -M \
+			"127.0.0.1:$tls/inet=127.0.0.1:$tls inet n - n - - smtpd"
+		"$POSTCONF" -c "$etc" -P \
+			"127.0.0.1:$tls/inet/smtpd_tls_wrappermode=yes"
+	fi
 	# No chroot jail: a throw-away instance needs none, and a jail
 	# would need copies of /etc files and libraries in the queue.
 	"$POSTCONF" -c "$etc" -F '*/*/chroot = n'
@@ -170,7 +191,7 @@ grant_search() {
 clean_instance() {
 	local dir=$1
 
-	rm -rf "${dir:?}/etc" "${dir:?}/queue" "${dir:?}/data"
+	rm -rf "${dir:?}/etc" "${dir:?}/queue" "${dir:?}/data" "${dir:?}/tls"
 	rm -f "$dir/maillog" "$dir/pid" "$dir/port" "$dir/start.log"
 }
 
@@ -207,6 +228,7 @@ cmd_start() {
 	mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
 	chmod 0755 "$dir"
 	grant_search "$dir"
+	make_test_cert "$dir/tls" postfix.smtpconf.test
 	write_main_cf "$dir"
 	write_master_cf "$dir" "$port"
 	# data_directory belongs to mail_owner (master.lock, caches);

@@ -36,23 +36,26 @@ mta_start() {
 		die "could not start $MTA_LABEL"
 }
 
-# mta_run_suite BANNER-ERE CAPABILITY - the suite must pass; the probe
-# must have seen this server (banner) and its EHLO reply (a capability).
+# mta_run_suite BANNER-ERE CAPABILITY [RUN-ARGS...] - the suite must
+# pass; the probe must have seen this server (banner) and its EHLO
+# reply (a capability).  RUN-ARGS go to `smtpconf run` (--tls ...).
 # With MTA_PCAP=1 the run is captured too (--pcap), and every session's
 # TCP stream, as tshark reassembles it, must equal its transcript.
 mta_run_suite() {
-	local report=$SCRATCH/$MTA_NAME rc pcap=()
+	local report=$SCRATCH/$MTA_NAME rc pcap=() banner=$1 cap=$2
+
+	shift 2
 
 	[ "${MTA_PCAP:-0}" = 1 ] && pcap=(--pcap "$report.pcap")
 	"$smtpconf" run "$scenarios" --target "127.0.0.1:$MTA_PORT" \
 		--no-color --waivers "$top/ci/waivers/$MTA_NAME.txt" \
-		--json "$report.json" --junit "$report.xml" "${pcap[@]}" \
+		--json "$report.json" --junit "$report.xml" "${pcap[@]}" "$@" \
 		>"$SCRATCH/out" 2>"$SCRATCH/err"
 	rc=$?
 	cat "$SCRATCH/out" "$SCRATCH/err"
 	[ "$rc" = 0 ] || die "smtpconf exited $rc against $MTA_LABEL"
-	expect_output "$SCRATCH/out" "^server 127.0.0.1:$MTA_PORT: $1"
-	expect_output "$SCRATCH/out" "$2"
+	expect_output "$SCRATCH/out" "^server 127.0.0.1:$MTA_PORT: $banner"
+	expect_output "$SCRATCH/out" "$cap"
 	expect_output "$SCRATCH/out" "^PASS +MUST +rfc5321/quit/basic"
 	expect_output "$report.json" '"reachable": true'
 	if grep -q '"verdict": "error"' "$report.json"; then
