@@ -33,6 +33,7 @@ int cmd_lint(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
 
 /* options.c */
 int cli_parse_duration(const char *s, unsigned *ms);

@@ -22,6 +22,7 @@ static const struct command {
 	{ "explain", cmd_explain, "explain a reply code or enhanced code" },
 	{ "report", cmd_report, "HTML pages from saved JSON results" },
 	{ "import", cmd_import, "scenarios from the SMTP sessions of a capture" },
+	{ "fuzz", cmd_fuzz, "fuzz a live server's command parser" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "this help" },
 	{ NULL, NULL, NULL }

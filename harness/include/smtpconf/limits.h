@@ -134,4 +134,24 @@
 #define SC_IMPORT_RUN_MIN	16	/* a byte or line this often: "x" * N */
 #define SC_IMPORT_REPEAT_LINE_MAX	4096	/* longest line so repeated */
 
+/* The live fuzzer (`smtpconf fuzz`, mutate.c and fuzz_live.c).  A
+ * session is the bytes a client sends, one write per line. */
+#define SC_FUZZ_SESSION_MAX	(16 * 1024)	/* bytes of one session */
+#define SC_FUZZ_MAX_LINES	128	/* lines (writes) of one session */
+#define SC_FUZZ_MAX_REPLIES	256	/* replies kept per session */
+#define SC_FUZZ_MAX_TOKENS	1024	/* dictionary entries kept */
+#define SC_FUZZ_TOKEN_MAX	128	/* bytes of one dictionary entry */
+#define SC_FUZZ_DICT_MAX	(256 * 1024)	/* bytes of a dictionary file */
+#define SC_FUZZ_CORPUS_MAX	512	/* sessions kept by the loop */
+/* No reply within this bound is a hang.  Postfix sleeps 1 s before
+ * each error reply once a session made 10 errors, so it stays well
+ * above that. */
+#define SC_DEFAULT_HANG_TIMEOUT_MS	5000
+/* A line ended by a bare LF or CR may or may not be a command to the
+ * server (RFC 5321 2.3.8): its reply is waited for this long only. */
+#define SC_FUZZ_UNSURE_WAIT_MS	100
+/* Minimizing one finding: attempts and time, whichever ends first. */
+#define SC_FUZZ_MINIMIZE_ATTEMPTS	300
+#define SC_FUZZ_MINIMIZE_MS	120000
+
 #endif
