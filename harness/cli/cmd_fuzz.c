@@ -558,7 +558,7 @@ static void note_session(struct fuzz_state *st, const char *data,
 	st->unsure_lines += out->unsure_lines;
 	st->unsure_answered += out->unsure_answered;
 	if (st->unsure_lines >= 8 && st->unsure_answered == 0)
-		st->cfg.fo.unsure_wait_ms = 5;
+		st->cfg.fo.unsure_wait_ms = 20;
 	for (i = 0; i < sizeof(st->cover); i++)
 		if (out->cover[i] & ~st->cover[i]) {
 			st->cover[i] |= out->cover[i];

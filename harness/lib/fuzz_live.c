@@ -42,8 +42,7 @@ struct live {
 	enum mode mode;
 	unsigned long long chunk_left;	/* MODE_CHUNK: octets still due */
 	int chunking, enhanced;		/* advertised in EHLO */
-	enum sc_verb pending[SC_FUZZ_MAX_LINES + 1];	/* awaiting replies */
-	size_t npending;
+	enum sc_verb verb;		/* what the line being answered was */
 	int last_code;
 	int saw_eof;
 	int prev_crlf;			/* MODE_TEXT: the last line ended in CRLF */
@@ -153,7 +152,8 @@ static void note_caps(struct live *l, const struct sc_reply *r)
 }
 
 /* note_state - the states this reply to verb moves into, and coverage */
-static void note_state(struct live *l, enum sc_verb verb, int code)
+static void note_state(struct live *l, enum sc_verb verb, int code,
+		       int cover)
 {
 	size_t i, bit;
 
@@ -161,30 +161,24 @@ static void note_state(struct live *l, enum sc_verb verb, int code)
 		if (state_rules[i].verb == verb &&
 		    code >= state_rules[i].lo && code <= state_rules[i].hi)
 			l->out->states |= state_rules[i].state;
-	if (code >= 200 && code < 600 && (unsigned)verb < 17) {
+	if (cover && code >= 200 && code < 600 && (unsigned)verb < 17) {
 		bit = (size_t)verb * 400 + (size_t)(code - 200);
 		l->out->cover[bit / 8] |= (unsigned char)(1u << (bit % 8));
 	}
 }
 
-/* pop_pending - the verb this reply answers (DATA for the text's end) */
-static enum sc_verb pop_pending(struct live *l)
-{
-	enum sc_verb v;
-
-	if (l->npending == 0)
-		return SC_VERB_UNKNOWN;
-	v = l->pending[0];
-	memmove(l->pending, l->pending + 1,
-		--l->npending * sizeof(l->pending[0]));
-	return v;
-}
-
-/* on_reply - record one reply, judge its grammar, follow the state */
-static void on_reply(struct live *l, struct sc_reply *r)
+/*
+ * on_reply - record one reply, judge its grammar, follow the state.
+ * The first reply after a line is taken as its answer (first); only
+ * the one a CRLF line owed (owed) counts for the coverage: an extra
+ * reply, or one to a bare-LF line, may come a moment early or late,
+ * and the loop's choices must not depend on timing.
+ */
+static void on_reply(struct live *l, struct sc_reply *r, int first,
+		     int owed)
 {
 	struct sc_fuzz_outcome *out = l->out;
-	enum sc_verb verb = out->lines_sent ? pop_pending(l) : SC_VERB_UNKNOWN;
+	enum sc_verb verb = first ? l->verb : SC_VERB_UNKNOWN;
 	unsigned bad;
 
 	if (out->nreplies < SC_FUZZ_MAX_REPLIES) {
@@ -199,18 +193,21 @@ static void on_reply(struct live *l, struct sc_reply *r)
 	if (bad)
 		fire(l, SC_FUZZ_GRAMMAR, "the reply breaks the reply "
 		     "syntax: %s", sc_reply_violation_text(bad & -bad));
-	if (l->mode == MODE_TEXT && verb == SC_VERB_DATA && r->code == 250)
-		out->states |= SC_FST_QUEUED;
-	note_state(l, verb, r->code);
+	note_state(l, verb, r->code, owed);
 	l->last_code = r->code;
-	if (l->mode == MODE_TEXT && verb == SC_VERB_DATA)
-		l->mode = MODE_CMD;	/* the end of the text was answered */
-	else if (verb == SC_VERB_DATA && r->code == 354) {
+	/* The codes alone say where the server is, whatever command the
+	 * client thinks they answer: any reply ends the text (4.1.1.4),
+	 * 354 starts it (4.2.2), 220 after the greeting is STARTTLS's. */
+	if (l->mode == MODE_TEXT) {
+		l->mode = MODE_CMD;
+		if (r->code == 250)
+			out->states |= SC_FST_QUEUED;
+	} else if (r->code == 354) {
 		l->mode = MODE_TEXT;
 		l->prev_crlf = 1;
 	}
 	if (r->code == 221 || r->code == 421 ||
-	    (verb == SC_VERB_STARTTLS && r->code == 220))
+	    (r->code == 220 && out->lines_sent > 0))
 		l->mode = MODE_OVER;	/* closing, or TLS is due next */
 }
 
@@ -232,7 +229,7 @@ static int wait_replies(struct live *l, size_t want, unsigned ms, int hang)
 		w = session_read_reply(&l->s, got < want ? deadline
 				       : sc_now_ms(), &r, &err);
 		if (w == WAIT_REPLY || w == WAIT_FLOOD) {
-			on_reply(l, &r);
+			on_reply(l, &r, got < want, got < want && hang);
 			sc_reply_free(&r);
 			got++;
 			if (w == WAIT_FLOOD || l->out->oracle)
@@ -255,6 +252,25 @@ static int wait_replies(struct live *l, size_t want, unsigned ms, int hang)
 	}
 }
 
+/* drain_tail - extra replies that come within ms */
+static void drain_tail(struct live *l, unsigned ms)
+{
+	long long deadline = sc_now_ms() + ms;
+	struct sc_reply r;
+	struct sc_error err;
+	enum wait_outcome w;
+
+	do {
+		sc_error_clear(&err);
+		w = session_read_reply(&l->s, deadline, &r, &err);
+		if (w == WAIT_REPLY || w == WAIT_FLOOD)
+			on_reply(l, &r, 0, 0);
+		if (w == WAIT_EOF)
+			l->saw_eof = 1;
+		sc_reply_free(&r);
+	} while (w == WAIT_REPLY && !l->out->oracle);
+}
+
 /* line_owed - does this line end a command (or the text, or a chunk)? */
 static enum owed line_owed(struct live *l, const char *p, size_t n)
 {
@@ -269,28 +285,32 @@ static enum owed line_owed(struct live *l, const char *p, size_t n)
 			return OWED_NONE;
 		}
 		l->mode = MODE_CMD;
-		l->pending[l->npending++] = SC_VERB_BDAT;
-		return OWED_ONE;	/* the rest of the line is lost */
+		l->verb = SC_VERB_BDAT;
+		return OWED_UNSURE;	/* the rest of the line is lost */
 	}
 	if (l->mode == MODE_TEXT) {
 		prev_crlf = l->prev_crlf;
 		l->prev_crlf = crlf;
 		if (ends == OWED_NONE || p[0] != '.' || n != 2 + (size_t)crlf)
 			return OWED_NONE;
-		l->pending[l->npending++] = SC_VERB_DATA;
+		l->verb = SC_VERB_DATA;
 		/* After a bare LF, only some servers are at a line start. */
 		return crlf && prev_crlf ? OWED_ONE : OWED_UNSURE;
 	}
 	if (ends == OWED_NONE)
 		return OWED_NONE;
 	sc_command_parse(p, n, &c);
-	l->pending[l->npending++] = c.verb;
-	if (c.verb == SC_VERB_BDAT && l->chunking && c.chunk_size > 0 &&
+	l->verb = c.verb;
+	/* RFC 3030 2: the reply to BDAT follows its chunk, but a server
+	 * may refuse the command at once (BDAT without CHUNKING, out of
+	 * sequence) and read the chunk or not: no hang is judged on
+	 * either; only a server that offers CHUNKING is not waited for
+	 * before its chunk. */
+	if (c.verb == SC_VERB_BDAT && c.chunk_size > 0 &&
 	    !(c.flaws & SC_CF_BAD_ARGS)) {
 		l->mode = MODE_CHUNK;
 		l->chunk_left = c.chunk_size;
-		l->npending--;	/* answered after the chunk */
-		return OWED_NONE;
+		return l->chunking ? OWED_NONE : OWED_UNSURE;
 	}
 	return ends;
 }
@@ -313,14 +333,12 @@ static int play(struct live *l, const char *data, size_t len)
 {
 	struct sc_error err;
 	size_t off = 0, n, before;
-	enum owed owed;
+	enum owed owed = OWED_ONE;
 	int rc = greet(l);
 	char shown[160];
 
 	while (rc == 0 && off < len && l->mode != MODE_OVER) {
 		n = sc_command_line_len(data + off, len - off);
-		if (l->npending >= SC_FUZZ_MAX_LINES)
-			l->npending = 0;	/* a confused model: start over */
 		owed = line_owed(l, data + off, n);
 		sc_error_clear(&err);
 		if (session_send(&l->s, data + off, n, sc_now_ms() +
@@ -339,13 +357,11 @@ static int play(struct live *l, const char *data, size_t len)
 				  l->o->unsure_wait_ms, owed == OWED_ONE);
 		/* No reply to a bare-LF line: the server took it as part
 		 * of the next one, so it owes nothing for it. */
-		if (owed == OWED_UNSURE) {
+		if (owed == OWED_UNSURE && data[off - 1] == '\n' &&
+		    (n < 2 || data[off - 2] != '\r')) {
 			l->out->unsure_lines++;
 			l->out->unsure_answered += l->out->nreplies > before;
 		}
-		if (owed == OWED_UNSURE && rc == 0 &&
-		    l->out->nreplies == before && l->npending > 0)
-			l->npending--;
 		if (rc == -3) {
 			last_line_shown(data, len, l->out->lines_sent, shown,
 					sizeof(shown));
@@ -355,6 +371,9 @@ static int play(struct live *l, const char *data, size_t len)
 	}
 	if (rc == -2)
 		return -2;
+	/* Replies still on their way after the last line. */
+	if (rc == 0 && l->mode != MODE_OVER)
+		drain_tail(l, owed == OWED_ONE ? 0 : l->o->unsure_wait_ms);
 	if (l->mode == MODE_OVER && l->last_code != 220 && !l->saw_eof)
 		wait_replies(l, 1, l->o->run.close_timeout_ms, 0);
 	return 0;
