@@ -2,7 +2,8 @@
 # cli_pcap.sh - `smtpconf run --pcap`: tshark opens the capture without
 # a warning, shows the dialogue as SMTP, and every session's reassembled
 # TCP stream equals its transcript byte for byte in both directions
-# (IPv4 and IPv6, one file or one per scenario, and after Ctrl-C).
+# (IPv4 and IPv6, one file or one per scenario, STARTTLS sessions
+# decrypted with the key log, and after Ctrl-C).
 #
 # Needs tshark (ci/install-deps.sh installs it) and python3: exit 77
 # when tshark is missing, unless SMTPCONF_REQUIRE_MTA=1 (CI), which
@@ -71,6 +72,28 @@ done
 [ "$n" = 6 ] || die "only $n per-scenario captures checked"
 [ "$(ls "$SCRATCH/per" | wc -l)" -ge 10 ] || die "too few captures"
 no_temp_files "$SCRATCH/per"
+
+# STARTTLS (RFC 3207): the capture holds the TLS records actually sent,
+# and tshark with the key log decrypts them into the transcript's
+# plaintext, byte for byte; with an empty key log it cannot.
+kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null; MOCK_PID=""
+start_mock "$mock" starttls
+expect_exit 0 "$smtpconf" run "$scenarios/rfc3207" \
+	--target "127.0.0.1:$MOCK_PORT" -q --json "$SCRATCH/t.json" \
+	--pcap "$SCRATCH/tls.pcap" --tls-keylog "$SCRATCH/keys.log"
+[ -s "$SCRATCH/keys.log" ] || die "no TLS key log written"
+"$compare" "$SCRATCH/t.json" "$SCRATCH/tls.pcap" 1 >"$SCRATCH/cmp" ||
+	{ cat "$SCRATCH/cmp" >&2; die "TLS capture differs (encrypted)"; }
+expect_output "$SCRATCH/cmp" ' \([1-9][0-9]* in TLS'
+"$compare" --keylog "$SCRATCH/keys.log" "$SCRATCH/t.json" \
+	"$SCRATCH/tls.pcap" 1 >"$SCRATCH/cmp" ||
+	{ cat "$SCRATCH/cmp" >&2; die "decrypted TLS capture differs"; }
+cat "$SCRATCH/cmp"
+: >"$SCRATCH/nokeys.log"
+"$compare" --keylog "$SCRATCH/nokeys.log" "$SCRATCH/t.json" \
+	"$SCRATCH/tls.pcap" 1 >"$SCRATCH/cmp" &&
+	die "TLS sessions decrypted without their keys"
+expect_output "$SCRATCH/cmp" '\(decrypted\) .* bytes differ'
 kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null; MOCK_PID=""
 
 # IPv6: the target is [::1], so the frames are IPv6.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """pcap_streams.py - compare a --pcap capture with the JSON transcripts.
 
-usage: pcap_streams.py RESULTS.json CAPTURE.pcap SKIP [ID]
+usage: pcap_streams.py [--keylog FILE] RESULTS.json CAPTURE.pcap SKIP [ID]
 
 Every TCP stream of the capture, reassembled by tshark
 (`-z follow,tcp,raw,N`), must equal, byte for byte and in both
@@ -11,6 +11,12 @@ SKIP streams (the probe session, which has no transcript) are left out.
 With ID, only that scenario's sessions are expected (a file of --pcap DIR).
 A session whose transcript was clipped (an entry over the report's
 limits) cannot be compared and is counted as such, never as a pass.
+A session that went into TLS (the transcript's "TLS handshake" event)
+is compared in two parts: the plaintext before it byte for byte, and
+then, on the wire, TLS records (a handshake record first, 0x16 0x03)
+where the transcript has plaintext.  With --keylog, tshark decrypts
+them (`-z follow,tls,raw,N`) and the decrypted bytes must equal the
+transcript's, byte for byte, in both directions.
 In a session whose scenario failed, the transcript may be a prefix of
 what the server sent: the run stops reading at the failing step.
 tshark must also have no expert warning or error about the file.
@@ -48,66 +54,107 @@ def undisplay(text):
     return bytes(out)
 
 
+class Conn:
+    """What the transcript says one connection carried."""
+
+    def __init__(self, label, comparable, failed, server_port):
+        self.label = label
+        self.comparable = comparable
+        self.failed = failed
+        self.server_port = server_port
+        self.plain = [b"", b""]     # client, server: before TLS
+        self.tls = None             # [client, server] inside TLS
+
+
 def sessions_of(results):
-    """One [client bytes, server bytes, comparable, label] per connect."""
+    """One Conn per connect, in connect order."""
     conns = []
     for res in results:
         current = {}
         for e in res["transcript"]:
-            if e["kind"] == "event" and e["text"].startswith("connected to"):
+            text = e["text"]
+            if e["kind"] == "event" and text.startswith("connected to"):
                 current[e["session"]] = len(conns)
-                conns.append([b"", b"", res["tx_dropped"] == 0,
-                              "%s[%s]" % (res["id"], e["session"]),
-                              res["verdict"] in FAILED])
-                continue
-            if e["kind"] not in ("send", "reply"):
+                conns.append(Conn("%s[%s]" % (res["id"], e["session"]),
+                                  res["tx_dropped"] == 0,
+                                  res["verdict"] in FAILED,
+                                  text.rsplit(":", 1)[1]))
                 continue
             idx = current.get(e["session"])
             if idx is None:
                 continue
-            data = undisplay(e["text"])
-            if CLIPPED.search(e["text"]) or len(data) != e["bytes"]:
-                conns[idx][2] = False
+            conn = conns[idx]
+            if e["kind"] == "event" and text == "TLS handshake":
+                conn.tls = [b"", b""]
+            if e["kind"] not in ("send", "reply"):
+                continue
+            data = undisplay(text)
+            if CLIPPED.search(text) or len(data) != e["bytes"]:
+                conn.comparable = False
             side = 0 if e["kind"] == "send" else 1
-            conns[idx][side] += data
+            (conn.tls if conn.tls is not None else conn.plain)[side] += data
     return conns
 
 
-def tshark(capture, count):
-    """{stream: [client bytes, server bytes]} for streams 0..count, and
+def tshark(capture, count, keylog):
+    """{(proto, stream): (node0 port, [node0 bytes, node1 bytes])} for
+    TCP (and, with a key log, decrypted TLS) streams 0..count, and
     tshark's expert summary, from one tshark run; a stream tshark does
     not have is left out."""
     args = ["tshark", "-r", capture, "-q", "-z", "expert"]
-    for n in range(count + 1):
-        args += ["-z", "follow,tcp,raw,%d" % n]
+    protos = ["tcp"]
+    if keylog:
+        args += ["-o", "tls.keylog_file:" + keylog]
+        protos.append("tls")
+    for proto in protos:
+        for n in range(count + 1):
+            args += ["-z", "follow,%s,raw,%d" % (proto, n)]
     out = subprocess.run(args, check=True, capture_output=True,
                          text=True).stdout
     streams = {}
-    stream = None
+    key = None
     expert = []
     in_expert = False
+    proto = None
     for line in out.splitlines():
+        m = re.match(r"Follow: (\w+),raw", line)
+        if m:
+            proto = m.group(1)
+            continue
         m = re.match(r"Filter: tcp\.stream eq (\d+)", line)
         if m:
-            stream = int(m.group(1))
-            streams[stream] = [b"", b""]
+            key = (proto, int(m.group(1)))
+            streams[key] = [None, [b"", b""]]
             continue
-        if line.startswith("Node 0: :0"):
-            del streams[stream]
-            stream = None
+        m = re.match(r"Node 0: (.*):(\d*)$", line)
+        if m and key is not None:
+            if m.group(1) == "" and proto == "tcp":
+                del streams[key]
+                key = None
+            else:
+                streams[key][0] = m.group(2)
             continue
-        if line.startswith("===="):
+        if line.startswith("====") or line.startswith("Node 1:"):
             continue
         if re.match(r"(Errors|Warns|Notes|Chats) \(", line):
-            stream = None
+            key = None
             in_expert = True
         if in_expert and not line.startswith("Follow:"):
             expert.append(line)
-        if stream is None or not re.fullmatch(r"\t?[0-9a-f]+", line):
+        if key is None or not re.fullmatch(r"\t?[0-9a-f]+", line):
             continue
         side = 1 if line.startswith("\t") else 0
-        streams[stream][side] += bytes.fromhex(line.strip())
+        streams[key][1][side] += bytes.fromhex(line.strip())
     return streams, expert
+
+
+def oriented(stream, server_port):
+    """[client bytes, server bytes] of a follow result (node 0 is
+    whoever tshark saw first: for TLS that can be the server)."""
+    if stream is None:
+        return [b"", b""]
+    node0, data = stream
+    return data[::-1] if node0 == server_port else data
 
 
 def first_difference(a, b):
@@ -135,48 +182,88 @@ def serious(expert):
     return found
 
 
+def compare(label, got, want, failed):
+    """Differences (printed) between capture and transcript bytes; the
+    server may have sent more in a failed scenario.  Returns (number of
+    differences, 1 when the server sent more)."""
+    diff = more = 0
+    if failed and got[1] != want[1] and got[1].startswith(want[1]):
+        more = 1
+        got = [got[0], want[1]]
+    for side, name in ((0, "client"), (1, "server")):
+        if got[side] != want[side]:
+            diff += 1
+            at = first_difference(got[side], want[side])
+            print("FAIL: %s %s bytes differ at offset %d: capture %r, "
+                  "transcript %r" % (label, name, at,
+                                     got[side][at:at + 200],
+                                     want[side][at:at + 200]))
+    return diff, more
+
+
+def split_tls(conn, got):
+    """The capture's TCP bytes cut where the transcript's plaintext
+    ends; the rest must be TLS records on both sides."""
+    plain = [got[0][:len(conn.plain[0])], got[1][:len(conn.plain[1])]]
+    rest = [got[0][len(conn.plain[0]):], got[1][len(conn.plain[1]):]]
+    ok = all(r.startswith(b"\x16\x03") for r in rest)
+    if not ok:
+        print("FAIL: %s: after STARTTLS the capture holds %r / %r, not "
+              "TLS records" % (conn.label, rest[0][:40], rest[1][:40]))
+    return plain, ok
+
+
 def main():
-    results_path, capture, skip = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    args = sys.argv[1:]
+    keylog = None
+    if args[:1] == ["--keylog"]:
+        keylog, args = args[1], args[2:]
+    results_path, capture, skip = args[0], args[1], int(args[2])
     with open(results_path, encoding="utf-8") as f:
         results = json.load(f)["results"]
-    if len(sys.argv) > 4:
-        results = [r for r in results if r["id"] == sys.argv[4]]
+    if len(args) > 3:
+        results = [r for r in results if r["id"] == args[3]]
     conns = sessions_of(results)
     count = len(conns) + skip
-    streams, expert = tshark(capture, count)
+    streams, expert = tshark(capture, count, keylog)
     warnings = serious(expert)
     if warnings:
         print("FAIL: tshark warns about %s:\n%s" % (capture,
                                                    "\n".join(expert)))
         return 1
-    if sorted(streams) != list(range(count)):
+    tcp = sorted(n for proto, n in streams if proto == "tcp")
+    if tcp != list(range(count)):
         print("FAIL: TCP streams %s in %s, expected %d (%d sessions "
-              "in %s + %d)" % (sorted(streams)[:20], capture, count,
-                               len(conns), results_path, skip))
+              "in %s + %d)" % (tcp[:20], capture, count, len(conns),
+                               results_path, skip))
         return 1
-    same = clipped = bad = more = 0
-    for i, (cli, srv, comparable, label, failed) in enumerate(conns):
-        got = streams.get(i + skip, [b"", b""])
-        if not comparable:
+    same = clipped = bad = more = tls = 0
+    for i, conn in enumerate(conns):
+        if not conn.comparable:
             clipped += 1
             continue
+        got = oriented(streams.get(("tcp", i + skip)), conn.server_port)
+        label = "%s stream %d" % (conn.label, i + skip)
         diff = 0
-        if failed and got[1] != srv and got[1].startswith(srv):
-            more += 1
-            got = [got[0], srv]
-        for side, want, name in ((0, cli, "client"), (1, srv, "server")):
-            if got[side] != want:
-                diff += 1
-                at = first_difference(got[side], want)
-                print("FAIL: %s stream %d %s bytes differ at offset %d: "
-                      "capture %r, transcript %r" %
-                      (label, i + skip, name, at,
-                       got[side][at:at + 200], want[at:at + 200]))
+        if conn.tls is not None:
+            tls += 1
+            got, ok = split_tls(conn, got)
+            diff += not ok
+        d, m = compare(label, got, conn.plain, conn.failed)
+        diff, more = diff + d, more + m
+        if conn.tls is not None and keylog:
+            dec = oriented(streams.get(("tls", i + skip)),
+                           conn.server_port)
+            d, m = compare(label + " (decrypted)", dec, conn.tls,
+                           conn.failed)
+            diff, more = diff + d, more + m
         bad += diff
         same += diff == 0
-    print("%d sessions equal their transcript (%d of them failed, and the"
-          " server sent more after the failing step), %d clipped (not "
-          "compared), %d differences" % (same, more, clipped, bad))
+    print("%d sessions equal their transcript (%d in TLS, %s; %d failed "
+          "and the server sent more after the failing step), %d clipped "
+          "(not compared), %d differences" %
+          (same, tls, "decrypted with the key log" if keylog else
+           "encrypted part checked as TLS records", more, clipped, bad))
     return 1 if bad or same == 0 else 0
 
 
