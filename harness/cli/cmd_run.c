@@ -13,6 +13,7 @@
 #include "smtpconf/waivers.h"
 #include "cli.h"
 #include "output.h"
+#include "schedule.h"
 #include "spawn.h"
 #include "capture.h"
 #include "tls_config.h"
@@ -32,6 +33,7 @@ struct run_config {
 	struct spawn_config spawn;	/* --spawn: the managed server */
 	struct capture capture;		/* --pcap: session captures */
 	struct tls_config tls;		/* --tls and its files */
+	struct sched_config sched;	/* -j, --shard */
 	int no_color, verbose, quiet;
 	char command_line[4096];
 };
@@ -101,6 +103,10 @@ static void run_usage(FILE *out)
 "  --tls-keylog FILE       append TLS secrets (SSLKEYLOGFILE format)\n"
 "  --slow                  also run the scenarios that take minutes\n"
 "                          (idle timeout: --var server_timeout=SECONDS)\n"
+"  -j, --jobs N            run N scenarios at once (default: online CPUs,\n"
+"                          at most 8); reports are the same as with -j 1\n"
+"  --shard K/N             run only shard K of N (split by scenario id);\n"
+"                          merge with 'smtpconf report --merge'\n"
 "  -v, --verbose           show transcripts of failures\n"
 "  -q, --quiet             show only failures and the summary\n"
 "  --no-color              no ANSI colours (NO_COLOR is honoured too)\n"
@@ -201,6 +207,8 @@ static int apply_option(struct run_config *cfg, int argc, char **argv, int *i)
 		rc = spawn_option(&cfg->spawn, opt, val);
 	if (rc == 0)
 		rc = tls_option(&cfg->tls, opt, val);
+	if (rc == 0)
+		rc = sched_option(&cfg->sched, opt, val);
 	if (rc == 0) {
 		cli_usage_error("run", "unknown option '%s' (see 'smtpconf "
 				"run --help')", opt);
@@ -223,6 +231,14 @@ static int parse_args(struct run_config *cfg, int argc, char **argv)
 		if (set_flag(cfg, argv[i]) || spawn_flag(&cfg->spawn, argv[i]) ||
 		    tls_flag(&cfg->tls, argv[i]))
 			continue;
+		if (strncmp(argv[i], "-j", 2) == 0 && argv[i][2] != '\0') {
+			/* -j4, as make takes it */
+			if (sched_option(&cfg->sched, "-j", argv[i] + 2) > 0)
+				continue;
+			cli_usage_error("run", "bad value '%s' for -j",
+					argv[i] + 2);
+			return -1;
+		}
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			if (apply_option(cfg, argc, argv, &i) < 0)
 				return -1;
@@ -281,6 +297,9 @@ static int config_init(struct run_config *cfg, int argc, char **argv)
 		return -1;
 	if (tls_setup(&cfg->tls, &cfg->opts) < 0)
 		return -1;
+	/* One capture file takes one scenario's sessions at a time. */
+	if (cfg->capture.path != NULL)
+		cfg->sched.jobs = 1;
 	if (cfg->npaths == 0)
 		cfg->paths[cfg->npaths++] = (char *)cli_default_suite();
 	cfg->opts.interrupted = &interrupted;
@@ -335,9 +354,11 @@ static int load_inputs(struct run_state *st)
 	if (st->sel == NULL || st->results == NULL)
 		return -1;
 	for (i = 0; i < st->suite.count; i++)
-		if (cli_selected(&st->cfg.sel, &st->suite.items[i]))
+		if (cli_selected(&st->cfg.sel, &st->suite.items[i]) &&
+		    sched_in_shard(&st->cfg.sched, &st->suite.items[i]))
 			st->sel[st->nsel++] = &st->suite.items[i];
-	if (st->nsel == 0) {
+	/* A shard may be empty: N machines, fewer scenarios selected. */
+	if (st->nsel == 0 && st->cfg.sched.shard_n == 0) {
 		cli_usage_error("run", "no scenario matches the selection");
 		return -1;
 	}
@@ -375,33 +396,49 @@ static void mark_rest(struct run_state *st, enum sc_verdict v,
 	}
 }
 
-/* run_all - every selected scenario in order, until Ctrl-C */
+/* on_started - a scenario was started (schedule.c, in id order) */
+static void on_started(void *ctx, size_t i)
+{
+	struct run_state *st = ctx;
+
+	term_progress(&st->term, i, st->nsel, st->sel[i]);
+	capture_scenario(&st->cfg.capture, st->sel[i]);
+}
+
+/* on_finished - a scenario's final result, in id order */
+static void on_finished(void *ctx, size_t i, struct sc_result *r)
+{
+	struct run_state *st = ctx;
+
+	/* --pcap runs one scenario at a time: this one just ended. */
+	capture_scenario_end(&st->cfg.capture);
+	st->nresults = i + 1;
+	apply_waiver(st, r);
+	tally_add(&st->tally, r);
+	term_result(&st->term, r);
+	spawn_show_crash(st->term.out, r);
+}
+
+/* run_all - every selected scenario (-j at a time), until Ctrl-C */
 static int run_all(struct run_state *st)
 {
-	const struct sc_capabilities *caps = &st->server.caps;
-	struct sc_result *r;
-	size_t i;
+	struct sched_hooks hooks = { st, on_started, on_finished };
+	struct sched_work w;
 	int rc;
 
-	for (i = 0; i < st->nsel && !interrupted; i++) {
-		if (spawn_before(&st->cfg.spawn, i,
-				 i ? &st->results[i - 1] : NULL) < 0) {
-			mark_rest(st, SC_VERDICT_ERROR, st->cfg.spawn.why, 1);
-			return 0;
-		}
-		term_progress(&st->term, i, st->nsel, st->sel[i]);
-		r = &st->results[i];
-		capture_scenario(&st->cfg.capture, st->sel[i]);
-		rc = sc_run_scenario(st->sel[i], &st->cfg.opts, caps, r);
-		capture_scenario_end(&st->cfg.capture);
-		if (rc != SC_OK)
-			return -1;
-		st->nresults = i + 1;
-		apply_waiver(st, r);
-		tally_add(&st->tally, r);
-		term_result(&st->term, r);
-		spawn_show_crash(st->term.out, r);
+	memset(&w, 0, sizeof(w));
+	w.sel = st->sel;
+	w.n = st->nsel;
+	w.results = st->results;
+	rc = sched_run(&st->cfg.sched, &st->cfg.spawn, &st->cfg.opts,
+		       &st->server.caps, &w, &hooks);
+	st->nresults = w.ndone;
+	if (rc == -2) {
+		mark_rest(st, SC_VERDICT_ERROR, st->cfg.spawn.why, 1);
+		return 0;
 	}
+	if (rc < 0)
+		return -1;
 	if (interrupted)
 		mark_rest(st, SC_VERDICT_NOTRUN, "interrupted before it ran",
 			  0);

@@ -351,7 +351,7 @@ static void ctx_init(struct run_ctx *c, const struct sc_scenario *s,
 	/* What the server printed before belongs to earlier scenarios. */
 	if (o->server != NULL) {
 		sc_server_poll(o->server);
-		c->out_mark = o->server->total;
+		c->out_mark = sc_server_output_total(o->server);
 	}
 }
 

@@ -243,6 +243,37 @@ static int pipe_open(struct sc_server *s, struct sc_error *err)
 	return SC_OK;
 }
 
+/* server_lock - serialise threads that watch the same server (-j) */
+static void server_lock(const struct sc_server *s)
+{
+	if (s->lock_ready)
+		pthread_mutex_lock((pthread_mutex_t *)&s->lock);
+}
+
+/* server_unlock - the other half of server_lock */
+static void server_unlock(const struct sc_server *s)
+{
+	if (s->lock_ready)
+		pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
+}
+
+/*
+ * lock_init - a recursive mutex: public calls made under the lock
+ * (describe asks whether the server crashed) take it again.
+ */
+static int lock_init(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t a;
+	int ok;
+
+	if (pthread_mutexattr_init(&a) != 0)
+		return 0;
+	ok = pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE) == 0 &&
+	     pthread_mutex_init(m, &a) == 0;
+	pthread_mutexattr_destroy(&a);
+	return ok;
+}
+
 /* sc_server_init - an idle server with these options (nothing runs) */
 int sc_server_init(struct sc_server *s, const struct sc_server_options *o,
 		   struct sc_error *err)
@@ -250,6 +281,7 @@ int sc_server_init(struct sc_server *s, const struct sc_server_options *o,
 	memset(s, 0, sizeof(*s));
 	s->o = *o;
 	s->out_rd = s->out_wr = -1;
+	s->lock_ready = lock_init(&s->lock);
 	if (expand_cmd(o->spawn_cmd, o->port, s->spawn, sizeof(s->spawn),
 		       err) != SC_OK ||
 	    expand_cmd(o->stop_cmd, o->port, s->stop, sizeof(s->stop),
@@ -374,12 +406,17 @@ static int group_gone(struct sc_server *s)
 /* sc_server_poll - drain the output, reap, scan: the fate now */
 enum sc_server_fate sc_server_poll(struct sc_server *s)
 {
+	enum sc_server_fate f;
+
+	server_lock(s);
 	/* Output first: a report written just before death must win
 	 * over the bare exit status. */
 	drain(s);
 	reap(s);
 	drain(s);
-	return s->fate;
+	f = s->fate;
+	server_unlock(s);
+	return f;
 }
 
 /* wait_slice - sleep up to ms, waking early when output arrives */
@@ -390,8 +427,11 @@ static void wait_slice(struct sc_server *s, int ms)
 	pfd.fd = s->out_rd;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	if (poll(&pfd, s->out_rd >= 0 ? 1 : 0, ms) > 0)
+	if (poll(&pfd, s->out_rd >= 0 ? 1 : 0, ms) > 0) {
+		server_lock(s);
 		drain(s);
+		server_unlock(s);
+	}
 }
 
 /* sc_server_settle - poll until the fate changes or ms pass */
@@ -399,17 +439,24 @@ enum sc_server_fate sc_server_settle(struct sc_server *s, unsigned ms)
 {
 	long long end = sc_now_ms() + ms;
 
-	while (sc_server_poll(s) == SC_SERVER_RUNNING &&
+	enum sc_server_fate f;
+
+	while ((f = sc_server_poll(s)) == SC_SERVER_RUNNING &&
 	       sc_now_ms() < end)
 		wait_slice(s, SLICE_MS);
-	return s->fate;
+	return f;
 }
 
 /* sc_server_crashed - 1 when the fate is an exit, a signal, a report or a core */
 int sc_server_crashed(const struct sc_server *s)
 {
-	return s->fate == SC_SERVER_EXITED || s->fate == SC_SERVER_SIGNALED ||
-	    s->fate == SC_SERVER_SANITIZER || s->fate == SC_SERVER_CORE;
+	enum sc_server_fate f;
+
+	server_lock(s);
+	f = s->fate;
+	server_unlock(s);
+	return f == SC_SERVER_EXITED || f == SC_SERVER_SIGNALED ||
+	    f == SC_SERVER_SANITIZER || f == SC_SERVER_CORE;
 }
 
 /*
@@ -434,8 +481,8 @@ static void watch_cores(struct sc_server *s)
 	s->cores_ready = 1;
 }
 
-/* sc_server_check_cores - a new core file of the server's processes? */
-int sc_server_check_cores(struct sc_server *s)
+/* check_cores - sc_server_check_cores under the lock */
+static int check_cores(struct sc_server *s)
 {
 	if (!s->cores_ready || s->has_core ||
 	    !sc_core_find(&s->cores, &s->core))
@@ -445,6 +492,17 @@ int sc_server_check_cores(struct sc_server *s)
 	if (s->fate == SC_SERVER_RUNNING || s->fate == SC_SERVER_STOPPED)
 		s->fate = SC_SERVER_CORE;
 	return 1;
+}
+
+/* sc_server_check_cores - a new core file of the server's processes? */
+int sc_server_check_cores(struct sc_server *s)
+{
+	int found;
+
+	server_lock(s);
+	found = check_cores(s);
+	server_unlock(s);
+	return found;
 }
 
 /* child_exec - in the forked child: own group, output to the pipe, exec sh */
@@ -646,8 +704,8 @@ int sc_server_start(struct sc_server *s, struct sc_error *err)
 	return rc;
 }
 
-/* sc_server_stop_begin - send the stop signal or run the stop command */
-int sc_server_stop_begin(struct sc_server *s, struct sc_error *err)
+/* stop_begin - sc_server_stop_begin under the lock */
+static int stop_begin(struct sc_server *s, struct sc_error *err)
 {
 	if (s->stopping)
 		return SC_OK;
@@ -661,6 +719,17 @@ int sc_server_stop_begin(struct sc_server *s, struct sc_error *err)
 		return sc_error_set(err, SC_ERR_IO, "kill: %s",
 				    strerror(errno));
 	return SC_OK;
+}
+
+/* sc_server_stop_begin - send the stop signal or run the stop command */
+int sc_server_stop_begin(struct sc_server *s, struct sc_error *err)
+{
+	int rc;
+
+	server_lock(s);
+	rc = stop_begin(s, err);
+	server_unlock(s);
+	return rc;
 }
 
 /* sc_server_stop - stop, wait up to stop_timeout_ms, then SIGKILL the group */
@@ -721,8 +790,8 @@ static void describe_core(const struct sc_server *s, char *out, size_t n)
 		snprintf(out + len, n - len, " %s", s->core.path);
 }
 
-/* sc_server_describe - "killed by signal 11 (SIGSEGV)", "exited with ..." */
-void sc_server_describe(const struct sc_server *s, char *out, size_t n)
+/* describe - sc_server_describe under the lock */
+static void describe(const struct sc_server *s, char *out, size_t n)
 {
 	if (n == 0)
 		return;
@@ -764,8 +833,16 @@ void sc_server_describe(const struct sc_server *s, char *out, size_t n)
 		describe_core(s, out, n);
 }
 
-/* sc_server_output - malloc'd copy of at most max last output bytes */
-char *sc_server_output(const struct sc_server *s, size_t max, size_t *len)
+/* sc_server_describe - "killed by signal 11 (SIGSEGV)", "exited with ..." */
+void sc_server_describe(const struct sc_server *s, char *out, size_t n)
+{
+	server_lock(s);
+	describe(s, out, n);
+	server_unlock(s);
+}
+
+/* output_copy - sc_server_output under the lock */
+static char *output_copy(const struct sc_server *s, size_t max, size_t *len)
 {
 	unsigned long long have = s->ring ? s->total : 0;
 	size_t n, at, first;
@@ -790,16 +867,43 @@ char *sc_server_output(const struct sc_server *s, size_t max, size_t *len)
 	return out;
 }
 
+/* sc_server_output - malloc'd copy of at most max last output bytes */
+char *sc_server_output(const struct sc_server *s, size_t max, size_t *len)
+{
+	char *out;
+
+	server_lock(s);
+	out = output_copy(s, max, len);
+	server_unlock(s);
+	return out;
+}
+
+/* sc_server_output_total - bytes captured since start, under the lock */
+unsigned long long sc_server_output_total(const struct sc_server *s)
+{
+	unsigned long long total;
+
+	server_lock(s);
+	total = s->total;
+	server_unlock(s);
+	return total;
+}
+
 /* sc_server_output_since - the bytes captured after mark, at most max */
 char *sc_server_output_since(const struct sc_server *s,
 			     unsigned long long mark, size_t max, size_t *len)
 {
-	unsigned long long since = s->total > mark ? s->total - mark : 0;
+	unsigned long long since;
+	char *out;
 
+	server_lock(s);
+	since = s->total > mark ? s->total - mark : 0;
 	/* A restart resets the count: then everything is "since". */
 	if (mark > s->total)
 		since = s->total;
-	return sc_server_output(s, since < max ? (size_t)since : max, len);
+	out = output_copy(s, since < max ? (size_t)since : max, len);
+	server_unlock(s);
+	return out;
 }
 
 /* sc_server_free - kill what still runs, reap, release */
@@ -814,4 +918,7 @@ void sc_server_free(struct sc_server *s)
 	s->ring = NULL;
 	s->out_rd = s->out_wr = -1;
 	s->pid = 0;
+	if (s->lock_ready)
+		pthread_mutex_destroy(&s->lock);
+	s->lock_ready = 0;
 }

@@ -154,4 +154,13 @@
 #define SC_FUZZ_MINIMIZE_ATTEMPTS	300
 #define SC_FUZZ_MINIMIZE_MS	120000
 
+/* -j N: scenarios run at once.  The default is the number of online
+ * CPUs, at most SC_JOBS_DEFAULT_MAX: a local server under test shares
+ * the CPUs with us, and more connections than CPUs only queue.  Going
+ * beyond SC_JOBS_MAX would mostly trip servers' per-client limits. */
+#define SC_JOBS_MAX		64
+#define SC_JOBS_DEFAULT_MAX	8
+/* --shard K/N: at most this many shards. */
+#define SC_SHARDS_MAX		1024
+
 #endif

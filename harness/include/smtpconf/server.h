@@ -12,6 +12,11 @@
  * Stopping it is a signal to the process group (or a --stop command),
  * a bounded wait, then SIGKILL.
  *
+ * With -j N, scenarios running side by side watch the same server:
+ * poll, settle, crashed, describe, output and stop_begin take the
+ * server's lock.  Start, stop, restart and free are for the thread
+ * that owns it, while no scenario runs.
+ *
  * Library code: every call returns an sc_status and never prints.  On
  * Linux the first start makes this process a child subreaper, so that
  * the server's own children are reaped here when it dies (a process
@@ -20,6 +25,7 @@
 #ifndef SMTPCONF_SERVER_H
 #define SMTPCONF_SERVER_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -73,6 +79,8 @@ struct sc_server {
 	struct sc_core_watch cores;
 	int has_core;		/* core holds a core file found */
 	struct sc_core_found core;
+	pthread_mutex_t lock;	/* scenarios running side by side (-j) */
+	int lock_ready;
 };
 
 /* sc_server_options_init - defaults from limits.h, SIGTERM to stop */
@@ -108,10 +116,13 @@ int sc_server_restart(struct sc_server *s, struct sc_error *err);
 void sc_server_describe(const struct sc_server *s, char *out, size_t n);
 /* sc_server_output - malloc'd copy of the last max output bytes, NUL added */
 char *sc_server_output(const struct sc_server *s, size_t max, size_t *len);
+/* sc_server_output_total - bytes captured since start (a mark for _since) */
+unsigned long long sc_server_output_total(const struct sc_server *s);
 /*
  * sc_server_output_since - malloc'd copy of what the server wrote
  * after the output count was mark (s->total then), clipped to the
- * last max bytes and to the ring; NUL added
+ * last max bytes and to the ring; NUL added.  Under -j it holds what
+ * scenarios running beside this one made the server print, too.
  */
 char *sc_server_output_since(const struct sc_server *s,
 			     unsigned long long mark, size_t max, size_t *len);
