@@ -5,6 +5,8 @@
  *   smtpconf report --compare OLD.json NEW.json -o FILE.html
  *                                                   what changed
  *   smtpconf report A.json B.json ... -o FILE.html  verdict matrix
+ *   smtpconf report --merge S1.json S2.json ... [-o FILE.html]
+ *       [--json FILE] [--junit FILE]              shards as one run
  *
  * The comparison also prints its changes on the terminal and exits 1
  * when a scenario regressed at a --fail-on level (default MUST), like
@@ -20,6 +22,7 @@
 #include "smtpconf/report.h"
 #include "smtpconf/report_compare.h"
 #include "smtpconf/results_load.h"
+#include "smtpconf/results_merge.h"
 
 #define REPORT_MAX_FILES	64
 
@@ -27,7 +30,9 @@ struct report_config {
 	const char *files[REPORT_MAX_FILES];
 	size_t nfiles;
 	const char *output;
+	const char *json_path, *junit_path;	/* with --merge */
 	int compare;
+	int merge;
 	unsigned fail_on;	/* levels whose regressions give exit 1 */
 };
 
@@ -35,6 +40,8 @@ static const char report_usage[] =
 "usage: smtpconf report RESULTS.json -o FILE.html\n"
 "       smtpconf report --compare OLD.json NEW.json [-o FILE.html]\n"
 "       smtpconf report A.json B.json [C.json ...] -o FILE.html\n"
+"       smtpconf report --merge S1.json S2.json ... [-o FILE.html]\n"
+"                       [--json FILE] [--junit FILE]\n"
 "\n"
 "Write reports from results saved with 'smtpconf run --json'.\n"
 "\n"
@@ -42,11 +49,17 @@ static const char report_usage[] =
 "  --compare             OLD and NEW: regressions, fixes, new and removed\n"
 "                        scenarios; exit 1 on a regression at a\n"
 "                        --fail-on level\n"
-"  --fail-on LEVELS      with --compare (default: must)\n"
+"  --merge               the files are shards of one run (run --shard\n"
+"                        K/N): write its report as one machine would;\n"
+"                        implied when every file is a shard of one N;\n"
+"                        exit as 'run' would (1 on a --fail-on failure)\n"
+"  --json FILE, --junit FILE  with --merge: the merged JSON and JUnit\n"
+"  --fail-on LEVELS      with --compare or --merge (default: must)\n"
 "  -h, --help            this help\n"
 "\n"
 "One file gives its run's report, several a matrix of verdicts with\n"
-"one column per server.  Exit 2 on bad flags or a bad results file.\n";
+"one column per server (unless they are shards).  Exit 2 on bad flags\n"
+"or a bad results file.\n";
 
 /* report_option - one flag; 0 when consumed, -1 on a usage error */
 static int report_option(struct report_config *c, int argc, char **argv,
@@ -54,8 +67,14 @@ static int report_option(struct report_config *c, int argc, char **argv,
 {
 	const char *a = argv[*i], *v;
 
-	if (strcmp(a, "--compare") == 0) {
-		c->compare = 1;
+	if (strcmp(a, "--compare") == 0 || strcmp(a, "--merge") == 0) {
+		*(a[2] == 'c' ? &c->compare : &c->merge) = 1;
+		return 0;
+	}
+	if (strncmp(a, "--json", 6) == 0 || strncmp(a, "--junit", 7) == 0) {
+		if ((v = cli_option_value(argc, argv, i, "report")) == NULL)
+			return -1;
+		*(a[3] == 's' ? &c->json_path : &c->junit_path) = v;
 		return 0;
 	}
 	if (strcmp(a, "-o") == 0 || strncmp(a, "--output", 8) == 0) {
@@ -103,7 +122,14 @@ static int report_args(struct report_config *c, int argc, char **argv)
 	else if (c->compare && c->nfiles != 2)
 		cli_usage_error("report", "--compare takes two files, OLD "
 				"and NEW");
-	else if (!c->compare && c->output == NULL)
+	else if (c->compare && c->merge)
+		cli_usage_error("report", "--compare and --merge exclude "
+				"each other");
+	else if ((c->json_path || c->junit_path) && c->compare)
+		cli_usage_error("report", "--json and --junit go with "
+				"--merge");
+	else if (!c->compare && c->output == NULL && c->json_path == NULL &&
+		 c->junit_path == NULL)
 		cli_usage_error("report", "-o FILE.html is needed");
 	else
 		return 0;
@@ -251,6 +277,66 @@ static int do_single(const struct report_config *c, struct sc_loaded *run)
 	return rc < 0 ? EXIT_USAGE : EXIT_PASS;
 }
 
+/* merged_exit - as `run` exits: interrupted, unreachable, failure, pass */
+static int merged_exit(const struct sc_merged *m, unsigned fail_on)
+{
+	int fail = 0, unreachable = 0;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		unreachable |= m->results[i].unreachable ||
+			       m->results[i].crashed;
+		fail |= m->results[i].verdict == SC_VERDICT_FAIL &&
+			(fail_on & (1u << m->results[i].fail_level));
+	}
+	if (m->info.interrupted)
+		return EXIT_INTERRUPTED;
+	if (unreachable)
+		return EXIT_UNREACHABLE;
+	return fail ? EXIT_CONFORMANCE : EXIT_PASS;
+}
+
+/* write_merged - one of the merged reports, when asked for */
+static int write_merged(const char *path, const struct sc_merged *m,
+			int (*build)(struct sc_buf *,
+				     const struct sc_run_info *,
+				     const struct sc_result *, size_t))
+{
+	struct sc_buf b;
+	int rc;
+
+	if (path == NULL)
+		return 0;
+	sc_buf_init(&b, 0);
+	rc = build(&b, &m->info, m->results, m->n);
+	rc = write_page(path, &b, rc);
+	sc_buf_free(&b);
+	return rc;
+}
+
+/* do_merge - shards of one run as one run's reports */
+static int do_merge(const struct report_config *c, struct sc_loaded *runs)
+{
+	struct sc_merged m;
+	struct sc_error err;
+	char msg[2048];
+	int bad = 0, rc;
+
+	sc_error_clear(&err);
+	if (sc_results_merge(runs, c->files, c->nfiles, &m, &err) != SC_OK) {
+		sc_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "smtpconf report: %s\n", msg);
+		return EXIT_USAGE;
+	}
+	bad |= write_merged(c->output, &m, sc_report_html);
+	bad |= write_merged(c->json_path, &m, sc_report_json);
+	bad |= write_merged(c->junit_path, &m, sc_report_junit);
+	printf("merged %zu results from %zu files\n", m.n, c->nfiles);
+	rc = merged_exit(&m, c->fail_on);
+	sc_merged_free(&m);
+	return bad ? EXIT_USAGE : rc;
+}
+
 /* cmd_report - reports from saved JSON results */
 int cmd_report(int argc, char **argv)
 {
@@ -271,6 +357,11 @@ int cmd_report(int argc, char **argv)
 		rc = EXIT_USAGE;
 	else if (c.compare)
 		rc = do_compare(&c, runs);
+	else if (c.merge || sc_results_are_shards(runs, c.nfiles))
+		rc = do_merge(&c, runs);
+	else if (c.json_path || c.junit_path)
+		rc = (cli_usage_error("report", "--json and --junit go with "
+				      "--merge"), EXIT_USAGE);
 	else if (c.nfiles > 1)
 		rc = do_matrix(&c, runs);
 	else

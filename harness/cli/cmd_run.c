@@ -464,6 +464,8 @@ static int write_report(struct run_state *st, const char *path,
 	info.started_unix_ms = st->started_unix_ms;
 	info.duration_ms = sc_now_ms() - st->t0;
 	info.interrupted = interrupted != 0;
+	info.shard_index = st->cfg.sched.shard_k;
+	info.shard_count = st->cfg.sched.shard_n;
 	info.server = &st->server;
 	sc_buf_init(&b, 0);
 	sc_error_clear(&err);

@@ -196,6 +196,9 @@ static void json_header(struct jw *w, const struct sc_run_info *info)
 	jw_int(w, "started_unix_ms", info->started_unix_ms);
 	jw_int(w, "duration_ms", info->duration_ms);
 	jw_bool(w, "interrupted", info->interrupted);
+	/* --shard K/N: `smtpconf report --merge` checks it has all N. */
+	jw_int_or_null(w, "shard_index", info->shard_index);
+	jw_int_or_null(w, "shard_count", info->shard_count);
 }
 
 /* json_caps - the EHLO capabilities, keyword and parameters */

@@ -299,6 +299,7 @@ static int check_format(struct rl *rl, const struct sc_json *root)
 static int load_header(struct rl *rl, const struct sc_json *root,
 		       struct sc_loaded *l)
 {
+	long long n, k;
 	int rc;
 
 	if ((rc = get_str(rl, root, "tool_version", &l->tool_version)) ||
@@ -307,8 +308,15 @@ static int load_header(struct rl *rl, const struct sc_json *root,
 	    (rc = get_int(rl, root, "started_unix_ms",
 			  &l->info.started_unix_ms)) ||
 	    (rc = get_int(rl, root, "duration_ms", &l->info.duration_ms)) ||
-	    (rc = get_bool(rl, root, "interrupted", &l->info.interrupted)))
+	    (rc = get_bool(rl, root, "interrupted", &l->info.interrupted)) ||
+	    (rc = get_count(rl, root, "shard_count", SC_SHARDS_MAX, &n)) ||
+	    (rc = get_count(rl, root, "shard_index", n, &k)))
 		return rc;
+	if ((n == 0) != (k == 0))
+		return rl_fail(rl, sc_json_get(root, "shard_index"),
+			       "shard_index and shard_count go together");
+	l->info.shard_index = (unsigned)k;
+	l->info.shard_count = (unsigned)n;
 	l->info.tool_version = l->tool_version;
 	l->info.target = l->target;
 	l->info.command_line = l->command_line;

@@ -161,6 +161,6 @@
 #define SC_JOBS_MAX		64
 #define SC_JOBS_DEFAULT_MAX	8
 /* --shard K/N: at most this many shards. */
-#define SC_SHARDS_MAX		1024
+#define SC_SHARDS_MAX		64
 
 #endif

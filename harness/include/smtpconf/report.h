@@ -19,6 +19,8 @@ struct sc_run_info {
 	long long started_unix_ms;	/* wall clock at start */
 	long long duration_ms;
 	int interrupted;		/* the run was stopped by Ctrl-C */
+	unsigned shard_index;		/* --shard K/N: K (1-based); 0: none */
+	unsigned shard_count;		/* N; 0 when not sharded */
 	const struct sc_server_info *server;	/* may be NULL */
 };
 
