@@ -52,8 +52,10 @@ no_server_left
 # scenario's result, passes included: the mock logs every transfer
 # with --verbose.  JSON, JUnit <system-out> and HTML carry it, and a
 # scenario gets its own lines, not the ones of the scenario before.
+# One at a time (-j 1): scenarios running side by side share the
+# server's output (docs/performance.md).
 expect_exit 0 "$smtpconf" run "$scenarios" --target "127.0.0.1:$PORT" \
-	--spawn "$mock --port \${port} --verbose" --no-color \
+	--spawn "$mock --port \${port} --verbose" --no-color -j 1 \
 	--only rfc5321/noop/basic --only rfc5321/quit/basic \
 	--json "$SCRATCH/v.json" --junit "$SCRATCH/v.xml" \
 	--html "$SCRATCH/v.html"
