@@ -6,11 +6,11 @@
  * tally and every report read as in a serial run.  It alone touches
  * the managed server's life (restarts), and only when nothing runs.
  *
- * A crash under -j: several scenarios ran while the server died, and
- * the one that noticed is not always the one that killed it.  So every
- * scenario that ran beside the crash is run again, alone, on a fresh
- * server, in id order: the crash is then charged as a serial run
- * charges it.
+ * A crash or a hang under -j: several scenarios ran while the server
+ * died (or stopped answering), and the one that noticed is not always
+ * the one that caused it.  So every scenario that ran beside it is run
+ * again, alone, on a fresh server, in id order: the crash or hang is
+ * then charged as a serial run charges it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +41,7 @@ struct sched {
 	size_t shown;		/* results [0, shown) handed on */
 	const struct sc_result *last;	/* the last one to finish */
 	int crash_seen;		/* the server died while these ran */
+	const struct sc_result *hung;	/* a scenario saw the server hang */
 };
 
 /* parse_count - a decimal 1..max; -1 if not */
@@ -134,11 +135,16 @@ static void settle_slot(struct sched *s, size_t i)
 
 	s->last = r;
 	s->state[i] = SLOT_DONE;
+	if (r->hung)
+		s->hung = r;	/* restart it before the next start */
 	if (!watching_crashes(s))
 		return;
-	if (r->crashed || s->crash_seen ||
-	    (sc_server_poll(&s->sp->server), sc_server_crashed(
-		    &s->sp->server))) {
+	if (r->verdict == SC_VERDICT_FAIL || r->verdict == SC_VERDICT_ERROR)
+		sc_server_settle(&s->sp->server, SC_JOBS_CRASH_SETTLE_MS);
+	else
+		sc_server_poll(&s->sp->server);
+	if (r->crashed || r->hung || s->crash_seen ||
+	    sc_server_crashed(&s->sp->server)) {
 		s->crash_seen = 1;
 		if (!stopped(s))
 			s->state[i] = SLOT_RERUN;
@@ -176,6 +182,8 @@ static int run_inline(struct sched *s, size_t i)
 			    &s->w->results[i]) != SC_OK)
 		return -1;
 	s->last = &s->w->results[i];
+	if (s->last->hung)
+		s->hung = s->last;
 	s->state[i] = SLOT_DONE;
 	flush(s);
 	return 0;
@@ -231,7 +239,11 @@ static int make_room(struct sched *s)
 		return 0;
 	if ((rc = rerun_crashed(s)) != 0)
 		return rc;
-	return spawn_before(s->sp, s->next, s->last) < 0 ? -2 : 0;
+	/* spawn.c restarts a server that hung in the scenario it is told
+	 * ran last; under -j that may not be the latest to finish. */
+	rc = spawn_before(s->sp, s->next, s->hung ? s->hung : s->last);
+	s->hung = NULL;
+	return rc < 0 ? -2 : 0;
 }
 
 /* step - start, or wait for, one scenario; <0 as sched_run */
@@ -242,15 +254,17 @@ static int step(struct sched *s)
 		    sc_scenario_runs_alone(sc);
 	int rc;
 
-	if (alone || s->crash_seen || !spawn_steady(s->sp)) {
+	if (alone || s->crash_seen || (s->hung && s->sp->managed) ||
+	    !spawn_steady(s->sp)) {
 		if ((rc = make_room(s)) != 0)
 			return rc;
 		if (stopped(s))
 			return 0;
 		if (alone) {
-			rc = run_inline(s, s->next);
+			/* Counted as started first, so that it is handed on
+			 * as soon as it ends (flush stops at next). */
 			s->next++;
-			return rc;
+			return run_inline(s, s->next - 1);
 		}
 	}
 	if (!sc_pool_idle(s->pool))

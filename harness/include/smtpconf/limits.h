@@ -160,6 +160,10 @@
  * beyond SC_JOBS_MAX would mostly trip servers' per-client limits. */
 #define SC_JOBS_MAX		64
 #define SC_JOBS_DEFAULT_MAX	8
+/* Under -j with --spawn, a scenario that failed may have lost its
+ * connection to a server that another scenario was killing: we give
+ * the death this long to show before the failure counts as its own. */
+#define SC_JOBS_CRASH_SETTLE_MS	250
 /* --shard K/N: at most this many shards. */
 #define SC_SHARDS_MAX		64
 
