@@ -27,7 +27,8 @@
 set -euo pipefail
 
 BASE_PACKAGES=(build-essential cmake pkg-config clang libssl-dev openssl
-	libpcap-dev libcunit1-dev postfix python3-aiosmtpd libidn12 tshark)
+	libpcap-dev libcunit1-dev postfix python3-aiosmtpd libidn12 tshark
+	python3-yaml)
 # Servers unpacked beside the system, each by its own ci/mta script.
 UNPACKED_MTAS=(exim opensmtpd)
 BENCH_PACKAGES=(swaks libnet-ssleay-perl hyperfine)
