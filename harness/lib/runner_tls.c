@@ -122,8 +122,8 @@ int take_pending_greeting(struct run_ctx *c, const struct sc_step *st,
 	s->greeting_pending = 0;
 	memset(&s->greeting, 0, sizeof(s->greeting));
 	sc_error_clear(&err);
-	tx_event(c, st, "the greeting, as read before STARTTLS "
-		 "(--tls starttls)");
+	tx_event(c, st, "the greeting read before STARTTLS (--tls "
+		 "starttls), judged as this session's first reply");
 	next = judge_reply(c, st, s, WAIT_REPLY, &r, &err);
 	sc_reply_free(&r);
 	return next;

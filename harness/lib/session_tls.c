@@ -153,6 +153,7 @@ int session_starttls_preamble(struct session *s,
 		return err->status;
 	}
 	code = r.code;
+	log_reply(log, &r);	/* in wire order; judged later, see above */
 	s->greeting = r;
 	s->greeting_pending = 1;
 	if (code != 220)

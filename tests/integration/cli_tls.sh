@@ -19,6 +19,7 @@ run_against() {
 	kill "$MOCK_PID"
 	wait "$MOCK_PID" 2>/dev/null
 	MOCK_PID=""
+	MOCK_LAST_PORT=$MOCK_PORT
 }
 
 # The whole session inside TLS after STARTTLS: the scenario's greeting
@@ -34,6 +35,18 @@ expect_output "$SCRATCH/r.json" '"mode": "starttls"'
 expect_output "$SCRATCH/r.json" '"subject": "CN=mock.example.org'
 expect_output "$SCRATCH/r.json" '"text": "STARTTLS\\\\r\\\\n"'
 expect_output "$SCRATCH/keys" "^CLIENT_HANDSHAKE_TRAFFIC_SECRET [0-9a-f]+ "
+
+# The capture holds the encrypted bytes, and the key log decrypts them.
+if command -v tshark >/dev/null; then
+	run_against starttls 0 --only rfc3207/basic --pcap "$SCRATCH/c.pcap" \
+		--tls-keylog "$SCRATCH/c.keys"
+	tshark -r "$SCRATCH/c.pcap" -d "tcp.port==$MOCK_LAST_PORT,smtp" \
+		-o "tls.keylog_file:$SCRATCH/c.keys" \
+		-Y 'tls && smtp.req.command == "QUIT"' >"$SCRATCH/t" 2>&1 ||
+		die "tshark cannot read the capture: $(cat "$SCRATCH/t")"
+	[ -s "$SCRATCH/t" ] ||
+		die "tshark did not decrypt the QUIT sent inside TLS"
+fi
 
 # Implicit TLS (RFC 8314): the greeting itself comes through TLS.
 run_against implicit-tls 0 --only 'rfc5321/quit/basic' --tls implicit
