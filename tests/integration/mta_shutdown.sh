@@ -9,8 +9,10 @@
 # What each server does is a finding, recorded in docs/real-servers.md
 # ("Shutdown and error floods"); this test checks that the findings
 # still hold, verdict by verdict, and that every scenario ran (no
-# ERROR, no SKIP: the server was started, stopped and restarted by
-# smtpconf).  SHOULD-level findings do not change smtpconf's exit
+# ERROR, and no SKIP but for an extension the server does not offer:
+# the server was started, stopped and restarted by smtpconf).  Postfix
+# runs with POSTFIX_TLS=1 (STARTTLS offered, as Debian sets it up when
+# ssl-cert is installed), so the shutdown inside TLS runs there.  SHOULD-level findings do not change smtpconf's exit
 # status; the one MUST-level finding (Exim closes without 421 after a
 # few unknown commands) makes it 1, and only there.
 #
@@ -66,10 +68,25 @@ stop_all() {
 	cleanup
 }
 
-# run_server NAME WANT-EXIT - run the lifecycle scenarios with --spawn;
-# the output is in $SCRATCH/NAME.out
+# ran_all JSON - 0 when no result is an error, and every skip is a
+# when: condition on an extension the server does not advertise
+ran_all() {
+	python3 - "$1" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    reason = r.get("reason") or ""
+    if r["verdict"] == "error" or (r["verdict"] == "skip" and
+                                   "is not advertised" not in reason):
+        print(r["id"], r["verdict"], reason)
+        sys.exit(1)
+PY
+}
+
+# run_server NAME WANT-EXIT [ENV] - run the lifecycle scenarios with
+# --spawn, ENV (NAME=VALUE) set for the start script; the output is in
+# $SCRATCH/NAME.out
 run_server() {
-	local name=$1 want=$2 dir=$SCRATCH/$1 port rc
+	local name=$1 want=$2 env=${3:-} dir=$SCRATCH/$1 port rc
 
 	port=$(free_port)
 	# The start script starts the server in the background and
@@ -77,7 +94,7 @@ run_server() {
 	# process smtpconf watches ends when the server ends.
 	"$smtpconf" run "$scenarios" "${SELECT[@]}" \
 		--target "127.0.0.1:$port" --no-color -v \
-		--spawn "'$top/ci/mta/$name.sh' start '$dir' \${port} \
+		--spawn "$env '$top/ci/mta/$name.sh' start '$dir' \${port} \
 >'$SCRATCH/$name.start' 2>&1 && exec tail --pid=\"\$(cat '$dir/pid')\" \
 -f /dev/null" \
 		--stop "'$top/ci/mta/$name.sh' stop '$dir'" \
@@ -87,9 +104,8 @@ run_server() {
 	grep -Ev '^ +>?(C|S):' "$SCRATCH/$name.out"
 	[ "$rc" = "$want" ] ||
 		die "smtpconf exited $rc against $name, expected $want"
-	if grep -q '"verdict": "\(error\|skip\)"' "$SCRATCH/$name.json"; then
+	ran_all "$SCRATCH/$name.json" ||
 		die "a lifecycle scenario did not run against $name"
-	fi
 	RAN=$((RAN + 1))
 }
 
@@ -107,14 +123,19 @@ trap stop_all EXIT
 
 # Postfix: 421 after its 20th error (smtpd_hard_error_limit), then the
 # close: the defence the flood scenario accepts (on-421: end-session);
-# `postfix stop` ends the open sessions without a 421.
+# `postfix stop` ends the open sessions without a 421, in every state:
+# idle, in DATA, in the middle of a BDAT chunk, inside TLS.
 if available postfix; then
-	run_server postfix 0
+	run_server postfix 0 POSTFIX_TLS=1
 	finding postfix PASS SHOULD flood/unknown-verbs
 	finding postfix PASS MUST overload/sessions-greeted
 	finding postfix FAIL SHOULD shutdown/421-during-data \
 		'without a 421 reply'
 	finding postfix FAIL SHOULD shutdown/421-to-open-sessions \
+		'without a 421 reply'
+	finding postfix FAIL SHOULD shutdown/421-during-bdat \
+		'without a 421 reply'
+	finding postfix FAIL SHOULD shutdown/421-inside-tls \
 		'without a 421 reply'
 fi
 
