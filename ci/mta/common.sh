@@ -95,22 +95,14 @@ pid_alive() {
 # child_pids PID - print the PIDs of PID's direct children, one a line
 #
 # Forks nothing: it is called in loops, and a process per /proc entry
-# took seconds where forks are slow.  Where the kernel has
-# /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN) one read per
-# thread answers; otherwise each /proc/N/stat is read with bash's own
-# read and its fourth field, the parent PID, compared.
+# took seconds where forks are slow.  Each /proc/N/stat is read with
+# bash's own read and its fourth field, the parent PID, compared.
+# (/proc/PID/task/TID/children would be quicker, but it exists only
+# with CONFIG_PROC_CHILDREN and ends without a newline.)
 child_pids() {
-	local f stat line ppid pid
-	local -a kids
+	local stat line ppid pid
 
 	[[ $1 =~ ^[0-9]+$ ]] || return 0
-	for f in "/proc/$1/task/"*/children; do
-		[[ -r $f ]] || break
-		{ read -r -a kids <"$f"; } 2>/dev/null || kids=()
-		((${#kids[@]})) && printf '%s\n' "${kids[@]}"
-		pid=found
-	done
-	[[ ${pid:-} == found ]] && return 0
 	for stat in /proc/[0-9]*/stat; do
 		{ read -r line <"$stat"; } 2>/dev/null || continue
 		# The command name in field 2 may hold spaces and ")", so cut
