@@ -545,6 +545,29 @@ static int closed_when_idle(struct run_ctx *c, const struct sc_step *st,
 	return STEP_STOP;
 }
 
+/*
+ * tls_broken_in_shutdown - after `shutdown` the bytes on a TLS session
+ * were no TLS record: a server that writes its 421 past the TLS layer
+ * (in plaintext) reaches no client, which is a close without 421 too.
+ */
+static int tls_broken_in_shutdown(struct run_ctx *c, const struct sc_step *st,
+				  const struct sc_error *err)
+{
+	c->peer_lost = 1;
+	tx_event(c, st, "read failed: %s", err->msg);
+	set_expected_observed(c, &st->expect, NULL, "bytes that are no TLS "
+			      "record, then the close");
+	run_fail(c, st, c->s->level, "After it was told to shut down (line "
+		 "%u) the server broke the TLS session (%s): what it sent is "
+		 "no TLS record, as a 421 written in plaintext instead of "
+		 "through TLS would be, so no 421 reached the client. RFC 5321 "
+		 "3.8: \"An SMTP server that is forcibly shut down via external "
+		 "means SHOULD attempt to send a line containing a 421 "
+		 "response code to the SMTP client before exiting.\"",
+		 c->shutdown_line, err->msg);
+	return STEP_STOP;
+}
+
 /* judge_no_reply - timeouts, closes and floods instead of a reply */
 static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 			  struct session *s, enum wait_outcome w,
@@ -555,6 +578,8 @@ static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 	after_what(c, after, sizeof(after));
 	if (w == WAIT_ERROR && err->status == SC_ERR_INTERRUPTED)
 		return run_interrupted(c, st);
+	if (w == WAIT_ERROR && err->status == SC_ERR_TLS && c->shutdown_line)
+		return tls_broken_in_shutdown(c, st, err);
 	if (w == WAIT_ERROR) {
 		c->peer_lost = 1;
 		tx_event(c, st, "read failed: %s", err->msg);

@@ -142,7 +142,9 @@ fi
 # Exim: "500 Too many unrecognized commands" to the 4th unknown verb
 # (smtp_max_unknown_commands = 3), then a close without 421: the MUST
 # finding.  Its session processes answer SIGTERM with 421, except in
-# the middle of message data.
+# the middle of message data or of a BDAT chunk, and inside TLS, where
+# the 421 is written in plaintext past the TLS layer (Exim offers
+# STARTTLS with a certificate it makes itself).
 if available exim; then
 	run_server exim 1
 	finding exim FAIL MUST flood/unknown-verbs \
@@ -151,6 +153,10 @@ if available exim; then
 	finding exim FAIL SHOULD shutdown/421-during-data \
 		'without a 421 reply'
 	finding exim PASS SHOULD shutdown/421-to-open-sessions
+	finding exim FAIL SHOULD shutdown/421-during-bdat \
+		'without a 421 reply'
+	finding exim FAIL SHOULD shutdown/421-inside-tls \
+		'broke the TLS session .*wrong version number'
 fi
 
 # aiosmtpd: "502 5.5.1 Too many unrecognized commands, goodbye." to the
@@ -164,6 +170,9 @@ if available aiosmtpd; then
 		'without a 421 reply'
 	finding aiosmtpd FAIL SHOULD shutdown/421-to-open-sessions \
 		'without a 421 reply'
+	# No CHUNKING, no STARTTLS (no certificate given).
+	finding aiosmtpd SKIP SHOULD shutdown/421-during-bdat
+	finding aiosmtpd SKIP SHOULD shutdown/421-inside-tls
 fi
 
 [ "$RAN" -gt 0 ] || mta_skip "none of Postfix, Exim, aiosmtpd can run here"

@@ -261,6 +261,11 @@ static const struct mock_mode_def mode_table[] = {
 	{"tls-cut", FLAG(MF_TLS_CUT), "tls-fail",
 	 "RFC 3207 4: 220 means a TLS handshake follows",
 	 "after the 220 sends 8 bytes of a handshake record and closes"},
+	{"shutdown-plaintext", FLAG(MF_SHUTDOWN_PLAINTEXT), NULL,
+	 "RFC 5321 3.8: the 421 of a shutdown reaches the client (inside "
+	 "TLS, through TLS)",
+	 "on SIGTERM a session inside TLS writes its 421 in plaintext, past "
+	 "the TLS layer (as Exim 4.96 does)"},
 	{"idle-silent", FLAG(MF_IDLE_SILENT), NULL,
 	 "nothing required (RFC 5321 3.8 allows a close after a timeout; "
 	 "the 421 says why)",

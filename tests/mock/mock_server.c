@@ -227,7 +227,9 @@ static int io_write(void *ctx, const char *bytes, size_t len)
 		sleep_ms(io->cfg->modes.delay_ms);
 	if (io->cfg->verbose)
 		log_bytes(io->id, "S:", bytes, len);
-	if (io->ssl != NULL)
+	/* shutdown-plaintext: the shutdown's 421 goes past TLS. */
+	if (io->ssl != NULL &&
+	    !(sig_stop && io->cfg->modes.on[MF_SHUTDOWN_PLAINTEXT]))
 		return mock_tls_write(io->ssl, bytes, len);
 	while (len > 0) {
 		/* trickle=MS: one byte, then a pause, as a slow link would. */
