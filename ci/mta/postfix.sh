@@ -27,11 +27,11 @@
 #   tls/cert.pem, tls/key.pem    a fresh self-signed certificate
 #   pid, port                    the master's PID and the port, once up
 #
-# With POSTFIX_TLS=1 in the environment, start also offers STARTTLS
-# with a self-signed certificate made for the instance (etc/tls.crt,
-# etc/tls.key; openssl's command line), as Debian's postinst configures
-# a fresh install when the ssl-cert package is there (snakeoil
-# certificate, smtpd_tls_security_level = may).
+# start always offers STARTTLS with a self-signed certificate made for
+# the instance (tls/, by make_test_cert), as Debian's postinst
+# configures a fresh install when the ssl-cert package is there
+# (snakeoil certificate, smtpd_tls_security_level = may).  POSTFIX_TLS=1,
+# which once asked for it, is still accepted and changes nothing.
 #
 # start stops a stale instance in DIR first, so it can be re-run.
 # stop asks Postfix to stop, waits 15 s for the master to exit, then
@@ -142,27 +142,6 @@ smtpd_tls_security_level = may
 EOF
 }
 
-# write_tls_cf DIR - POSTFIX_TLS=1: a certificate and STARTTLS offered
-write_tls_cf() {
-	local etc=$1/etc
-
-	[[ ${POSTFIX_TLS:-0} == 1 ]] || return 0
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
-		-subj /CN=postfix.smtpconf.test -keyout "$etc/tls.key" \
-		-out "$etc/tls.crt" >/dev/null 2>&1 ||
-		mta_die "openssl could not make a certificate" \
-			"(ci/install-deps.sh installs openssl)"
-	chmod 0600 "$etc/tls.key"
-	cat >>"$etc/main.cf" <<EOF
-
-# POSTFIX_TLS=1: STARTTLS offered, as Debian's postinst sets it up
-# with the snakeoil certificate; the key is read by root at start.
-smtpd_tls_cert_file = $etc/tls.crt
-smtpd_tls_key_file = $etc/tls.key
-smtpd_tls_security_level = may
-EOF
-}
-
 # write_master_cf DIR PORT - master.cf: Debian's template, smtpd moved
 write_master_cf() {
 	local etc=$1/etc port=$2
@@ -257,7 +236,6 @@ cmd_start() {
 	grant_search "$dir"
 	make_test_cert "$dir/tls" postfix.smtpconf.test
 	write_main_cf "$dir"
-	write_tls_cf "$dir"
 	write_master_cf "$dir" "$port"
 	# data_directory belongs to mail_owner (master.lock, caches);
 	# `postfix start` creates the queue's subdirectories itself.
