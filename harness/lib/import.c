@@ -85,12 +85,13 @@ static int add_sessions(struct sc_tcp_conn **conns, size_t n,
 		if (s->kind == SC_IMPORT_SCENARIO && s->replies == 0)
 			s->kind = SC_IMPORT_NOT_SMTP;
 		if (s->kind == SC_IMPORT_SCENARIO &&
-		    s->scenario.len > SC_SCENARIO_FILE_MAX) {
+		    (s->scenario.truncated ||
+		     s->scenario.len > SC_SCENARIO_FILE_MAX)) {
 			s->kind = SC_IMPORT_TOO_LARGE;
 			snprintf(s->note, sizeof(s->note), "its scenario would "
-				 "be %zu bytes, over the %d-byte limit of a "
-				 "scenario file", s->scenario.len,
-				 SC_SCENARIO_FILE_MAX);
+				 "be over the %d-byte limit of a scenario "
+				 "file", SC_SCENARIO_FILE_MAX);
+			sc_buf_free(&s->scenario);
 		}
 		if (s->kind == SC_IMPORT_SCENARIO &&
 		    check_scenario(s, err) != SC_OK)

@@ -420,8 +420,9 @@ int sc_import_smtp(const struct sc_tcp_conn *c,
 	struct gen g;
 
 	memset(out, 0, sizeof(*out));
-	sc_buf_init(&out->scenario, 0);
-	sc_buf_init(&out->seeds, 0);
+	/* One byte over the file limit tells "too large" apart. */
+	sc_buf_init(&out->scenario, SC_SCENARIO_FILE_MAX + 1);
+	sc_buf_init(&out->seeds, SC_IMPORT_SEEDS_MAX);
 	out->conn = c->index;
 	out->kind = SC_IMPORT_NOT_SMTP;
 	memset(&g, 0, sizeof(g));

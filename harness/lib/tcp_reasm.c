@@ -41,12 +41,14 @@ struct half {
 
 struct conn_priv {
 	struct half h[2];
+	size_t *total;			/* bytes kept by all connections */
 };
 
 struct sc_reasm {
 	struct sc_tcp_conn **conns;
 	size_t count, cap;
 	size_t held_bytes;		/* all directions together */
+	size_t total;			/* delivered bytes kept, all together */
 };
 
 /* note - append a note for users to the connection */
@@ -136,6 +138,7 @@ static struct sc_tcp_conn *add_conn(struct sc_reasm *r,
 		free(c);
 		goto nomem;
 	}
+	((struct conn_priv *)c->priv)->total = &r->total;
 	c->index = (unsigned)r->count + 1;
 	c->family = s->family;
 	memcpy(c->addr[0], s->src, 16);
@@ -152,21 +155,32 @@ nomem:
 	return NULL;
 }
 
+/* cut - a direction stops being kept; the import stops there too */
+static void cut(struct sc_tcp_conn *c, struct half *h, long long ts_us)
+{
+	h->full = 1;
+	if (c->gap_us == 0 || ts_us < c->gap_us)
+		c->gap_us = ts_us ? ts_us : 1;
+	note(c, "the import's size limit was reached: the session is "
+	     "imported up to there");
+}
+
 /* deliver - in-order bytes of side d become an event (merged) */
 static int deliver(struct sc_tcp_conn *c, int d, const unsigned char *data,
 		   size_t len, long long ts_us)
 {
-	struct half *h = &((struct conn_priv *)c->priv)->h[d];
+	struct conn_priv *priv = c->priv;
+	struct half *h = &priv->h[d];
 	struct sc_conn_event *e, *grown;
 
 	h->next += (uint32_t)len;
 	h->last_us = ts_us;
 	if (h->full)
 		return SC_OK;
-	if (h->bytes + len > SC_IMPORT_STREAM_BYTES) {
-		len = SC_IMPORT_STREAM_BYTES - h->bytes;
-		h->full = 1;
-		note(c, "a direction passed the import limit and was cut");
+	if (h->bytes + len > SC_IMPORT_STREAM_BYTES ||
+	    *priv->total + len > SC_IMPORT_TOTAL_BYTES) {
+		cut(c, h, ts_us);
+		return SC_OK;
 	}
 	if (len == 0)
 		return SC_OK;
@@ -189,6 +203,7 @@ static int deliver(struct sc_tcp_conn *c, int d, const unsigned char *data,
 		return SC_ERR_NOMEM;
 	e->len += len;
 	h->bytes += len;
+	*priv->total += len;
 	return SC_OK;
 }
 

@@ -127,6 +127,8 @@
 #define SC_IMPORT_MAX_PACKETS	(10 * 1000 * 1000)
 #define SC_IMPORT_MAX_STREAMS	4096	/* TCP connections tracked */
 #define SC_IMPORT_STREAM_BYTES	(16 * 1024 * 1024) /* kept per direction */
+#define SC_IMPORT_TOTAL_BYTES	(256 * 1024 * 1024) /* kept in all */
+#define SC_IMPORT_SEEDS_MAX	(64 * 1024)	/* seed bytes per session */
 #define SC_IMPORT_MAX_HELD	1024	/* out-of-order segments waiting */
 #define SC_IMPORT_HELD_BYTES	(4 * 1024 * 1024) /* their bytes */
 #define SC_IMPORT_MAX_SESSIONS	1000	/* scenarios written from one capture */
