@@ -192,9 +192,13 @@ void term_result(const struct term *t, const struct sc_result *r)
 	if (t->quiet && !detail)
 		return;
 	put_label(t, r->verdict);
-	fprintf(t->out, " %-8s %s: %s\n", r->verdict == SC_VERDICT_FAIL ?
+	fprintf(t->out, " %-8s %s: %s", r->verdict == SC_VERDICT_FAIL ?
 		sc_level_name(r->fail_level) : sc_level_name(s->level),
 		s->id, s->title);
+	/* The EHLO promise the scenario tested (its when: conditions). */
+	if (s->when != NULL)
+		fprintf(t->out, " [when %s]", s->when);
+	fputc('\n', t->out);
 	if (r->verdict == SC_VERDICT_WAIVED && r->waiver)
 		fprintf(t->out, "       waived: %s\n", r->waiver);
 	if (!detail && r->verdict != SC_VERDICT_SKIP)

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "smtpconf/buf.h"
 #include "scenario_int.h"
 
 /* The spelling of each comparison, for reasons. */
@@ -84,6 +85,41 @@ static int cond_hold(const struct sc_cond *k,
 		return 1;
 	snprintf(why, whylen, "%s does not list %s", k->keyword, k->param);
 	return 0;
+}
+
+/* cond_put - one condition in its canonical spelling */
+static void cond_put(struct sc_buf *b, const struct sc_cond *k)
+{
+	if (k->op == SC_COND_ABSENT)
+		sc_buf_printf(b, "!%s", k->keyword);
+	else if (k->op == SC_COND_PRESENT)
+		sc_buf_puts(b, k->keyword);
+	else if (k->op == SC_COND_HAS_PARAM)
+		sc_buf_printf(b, "%s has %s", k->keyword, k->param);
+	else
+		sc_buf_printf(b, "%s %s %lld", k->keyword, op_names[k->op],
+			      k->value);
+}
+
+/* sc_conds_text - the conditions as one line; NULL when none */
+char *sc_conds_text(const struct sc_scenario *s)
+{
+	struct sc_buf b;
+	size_t i;
+
+	if (s == NULL || s->nconds == 0)
+		return NULL;
+	sc_buf_init(&b, 0);
+	for (i = 0; i < s->nconds; i++) {
+		if (i > 0)
+			sc_buf_puts(&b, " and ");
+		cond_put(&b, &s->conds[i]);
+	}
+	if (b.failed) {
+		sc_buf_free(&b);
+		return NULL;
+	}
+	return sc_buf_steal(&b);
 }
 
 /* sc_conds_hold - 1 when every condition holds for caps; else 0 and why */

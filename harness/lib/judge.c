@@ -39,6 +39,7 @@ static const struct violation_level {
 	{ SC_RV_NUL, SC_LEVEL_MUST },
 	{ SC_RV_FLOOD, SC_LEVEL_MUST },
 	{ SC_RV_ENHANCED_CLASS, SC_LEVEL_MUST },
+	{ SC_RV_ENHANCED_MISSING, SC_LEVEL_MUST },
 	{ SC_RV_LINE_TOO_LONG, SC_LEVEL_SHOULD },
 	{ SC_RV_NON_ASCII, SC_LEVEL_SHOULD },
 	{ 0, SC_LEVEL_MAY }
@@ -320,15 +321,55 @@ static int expect_matches(const struct sc_expect *e, const struct sc_reply *r)
 	       text_matches(e, r);
 }
 
+/* line_has_enhanced - the reply line's text opens with an x.y.z code */
+static int line_has_enhanced(const struct sc_reply *r, size_t i)
+{
+	size_t len = 0, n = 0;
+	const char *t = sc_reply_text(r, i, &len);
+
+	while (t != NULL && n < len && t[n] != ' ')
+		n++;
+	return t != NULL && sc_enhanced_valid(t, n);
+}
+
+/*
+ * check_enhanced_present - RFC 2034 4: once EHLO was answered by a
+ * server that lists ENHANCEDSTATUSCODES, every 2xx, 4xx and 5xx reply
+ * line carries an enhanced code, except the replies to HELO and EHLO
+ * (the session says which reply that is).  Before EHLO nothing is
+ * asked: clients that never sent EHLO cannot know of the extension.
+ */
+static void check_enhanced_present(struct session *s, struct sc_reply *r)
+{
+	int exempt = s->helo_pending == 0;
+	size_t i;
+
+	if (s->helo_pending >= 0)
+		s->helo_pending--;
+	if (exempt) {
+		s->ehlo_done = s->helo_is_ehlo && r->code == 250;
+		return;
+	}
+	if (!s->ehlo_done || r->code < 200 || r->code / 100 == 3)
+		return;
+	for (i = 0; i < r->nlines; i++)
+		if (!line_has_enhanced(r, i)) {
+			r->violations |= SC_RV_ENHANCED_MISSING;
+			return;
+		}
+}
+
 /* violation_failure - fail on the first broken reply-grammar rule, if any */
 static int violation_failure(struct run_ctx *c, const struct sc_step *st,
-			     struct sc_reply *r)
+			     struct session *s, struct sc_reply *r)
 {
 	const struct violation_level *v;
 	char after[200];
 
-	if (c->caps && sc_caps_find(c->caps, "ENHANCEDSTATUSCODES"))
+	if (c->caps && sc_caps_find(c->caps, "ENHANCEDSTATUSCODES")) {
 		sc_reply_check_enhanced(r);
+		check_enhanced_present(s, r);
+	}
 	if (c->caps && sc_caps_find(c->caps, "SMTPUTF8"))
 		r->violations &= ~(unsigned)SC_RV_NON_ASCII;
 	for (v = violation_levels; v->bit != 0; v++) {
@@ -434,6 +475,17 @@ static int closed_in_shutdown(struct run_ctx *c, const struct sc_step *st,
 	return STEP_STOP;
 }
 
+/*
+ * no_reply_level - the level of a missing reply or a close: MUST (RFC
+ * 5321 4.2, 3.8), except in a MAY scenario, which steps outside the
+ * protocol on purpose (pipelining to a server that did not offer it)
+ * and so can only note what the server does, never fail a run.
+ */
+static enum sc_level no_reply_level(const struct run_ctx *c)
+{
+	return c->s->level == SC_LEVEL_MAY ? SC_LEVEL_MAY : SC_LEVEL_MUST;
+}
+
 /* abandon - close a session the server stopped answering on */
 static void abandon(struct run_ctx *c, const struct sc_step *st,
 		    struct session *s)
@@ -490,7 +542,7 @@ static int judge_timeout(struct run_ctx *c, const struct sc_step *st,
 		tx_event(c, st, "server hung: no reply within %u ms",
 			 c->step_timeout_ms);
 		c->res->hung = 1;
-		run_fail(c, st, SC_LEVEL_MUST, "server hung %s: not one byte "
+		run_fail(c, st, no_reply_level(c), "server hung %s: not one byte "
 			 "of a reply within %u ms, and the session was "
 			 "abandoned. %s", after, c->step_timeout_ms,
 			 c->last_cmd_line ? "RFC 5321 4.2: \"Every command "
@@ -503,7 +555,7 @@ static int judge_timeout(struct run_ctx *c, const struct sc_step *st,
 		tx_event(c, st, "reply incomplete: nothing for the last %lld "
 			 "ms", quiet);
 		c->res->hung = 1;
-		run_fail(c, st, SC_LEVEL_MUST, "The reply %s stopped after %zu "
+		run_fail(c, st, no_reply_level(c), "The reply %s stopped after %zu "
 			 "bytes: nothing more came for %lld ms, when the %u ms "
 			 "step timeout passed (a partial reply, not a hang). "
 			 "RFC 5321 4.2: \"Every command MUST generate exactly "
@@ -610,7 +662,7 @@ static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 		return closed_in_shutdown(c, st, r);
 	if (s->idled)
 		return closed_when_idle(c, st, r);
-	run_fail(c, st, SC_LEVEL_MUST, "The server closed the connection %s "
+	run_fail(c, st, no_reply_level(c), "The server closed the connection %s "
 		 "without a 421 or 221 reply%s. RFC 5321 3.8: \"An SMTP "
 		 "server MUST NOT intentionally close the connection under "
 		 "normal operational circumstances\" except after 221 to "
@@ -629,7 +681,7 @@ int judge_reply(struct run_ctx *c, const struct sc_step *st,
 	if (w != WAIT_REPLY)
 		return judge_no_reply(c, st, s, w, r, err);
 	tx_reply(c, st, r);
-	if (violation_failure(c, st, r))
+	if (violation_failure(c, st, s, r))
 		return STEP_STOP;
 	if (!expect_matches(&st->expect, r)) {
 		if (r->code == 421)

@@ -73,6 +73,12 @@ static const struct {
 	  "returned by the server must agree with the primary response "
 	  "code\" (class per RFC 3463 section 2), but the enhanced code's "
 	  "class differs from the reply code's first digit." },
+	{ SC_RV_ENHANCED_MISSING, "RFC 2034 section 4: the server "
+	  "advertised ENHANCEDSTATUSCODES, and \"These codes must appear "
+	  "in all 2xx, 4xx, and 5xx response lines other than initial "
+	  "greeting and any response to HELO or EHLO\" (\"the same status "
+	  "code must appear at the beginning of the text in each line\" "
+	  "of a multiline reply), but a line of this reply has none." },
 };
 
 /* sc_reply_free - release a reply's memory */

@@ -1078,6 +1078,12 @@ static void put_rule(struct sc_buf *out, const struct sc_result *r)
 
 	if (s == NULL)
 		return;
+	if (s->when != NULL) {
+		sc_buf_puts(out, "<p class=\"when\"><b>Promise tested:</b> "
+			    "the EHLO reply had <code>");
+		html_put_text(out, s->when);
+		sc_buf_puts(out, "</code></p>\n");
+	}
 	if (s->quote != NULL) {
 		sc_buf_puts(out, "<blockquote><p>");
 		html_put_text(out, s->quote);

@@ -176,7 +176,7 @@ static const char html_css[] =
 	"  border-left: 3px solid var(--line); font-style: italic;\n"
 	"}\n"
 	"blockquote p { margin: .2rem 0; }\n"
-	".why, .waiver { margin: .35rem 0; }\n"
+	".why, .waiver, .when { margin: .35rem 0; }\n"
 	".waiver {\n"
 	"  --c: var(--waived); border-left: 3px solid var(--c);\n"
 	"  padding-left: .6rem;\n"

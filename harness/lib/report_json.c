@@ -380,6 +380,7 @@ static void json_scenario(struct jw *w, const struct sc_scenario *s)
 	jw_close(w, ']');
 	jw_str(w, "quote", s ? s->quote : NULL);
 	jw_str(w, "why", s ? s->why : NULL);
+	jw_str(w, "when", s ? s->when : NULL);
 	jw_str(w, "path", s ? s->path : NULL);
 }
 

@@ -478,7 +478,8 @@ static int load_scenario(struct rl *rl, const struct sc_json *r,
 	    (rc = get_level(rl, r, "level", &sc->level, &set)) ||
 	    (rc = load_tags(rl, r, sc)) ||
 	    (rc = get_str(rl, r, "quote", &sc->quote)) ||
-	    (rc = get_str(rl, r, "why", &sc->why)))
+	    (rc = get_str(rl, r, "why", &sc->why)) ||
+	    (rc = get_str(rl, r, "when", &sc->when)))
 		return rc;
 	return get_str(rl, r, "path", &sc->path);
 }

@@ -127,6 +127,7 @@ static int step_send(struct run_ctx *c, const struct sc_step *st)
 	       out.len);
 	s->idled = 0;
 	remember_command(c, st, out.data, out.len);
+	session_note_send(s, out.data ? out.data : "", out.len);
 	rc = session_send(s, out.data ? out.data : "", out.len,
 			  step_deadline(c, c->step_timeout_ms), &err);
 	sc_buf_free(&out);

@@ -559,5 +559,7 @@ int sp_header_finish(struct sc_parser *p)
 		p->s->quote = sc_buf_steal(&p->quote);
 	if (p->why.len)
 		p->s->why = sc_buf_steal(&p->why);
+	if (p->s->nconds > 0 && (p->s->when = sc_conds_text(p->s)) == NULL)
+		return sp_nomem(p);
 	return SC_OK;
 }

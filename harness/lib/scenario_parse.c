@@ -357,5 +357,6 @@ void sc_scenario_free(struct sc_scenario *s)
 	free(s->rfc);
 	free(s->quote);
 	free(s->why);
+	free(s->when);
 	memset(s, 0, sizeof(*s));
 }

@@ -3,6 +3,7 @@
  * (the reply parser's limits) and in time (absolute deadlines).
  */
 #include <string.h>
+#include <strings.h>
 #include "session.h"
 
 /* session_init - a new, unconnected session */
@@ -11,6 +12,7 @@ void session_init(struct session *s, const char *name)
 	memset(s, 0, sizeof(*s));
 	strncpy(s->name, name, sizeof(s->name) - 1);
 	s->state = SESSION_NEW;
+	s->helo_pending = -1;
 	sc_reply_parser_init(&s->parser);
 }
 
@@ -31,6 +33,41 @@ static int session_tap(struct session *s, const struct sc_run_options *o,
 	if (rc != SC_OK)
 		s->t.ops->close(&s->t);
 	return rc;
+}
+
+/* verb_is - the line starts with verb (any case), then SP or its end */
+static int verb_is(const char *line, size_t len, const char *verb)
+{
+	size_t n = strlen(verb);
+
+	return len >= n && strncasecmp(line, verb, n) == 0 &&
+	       (len == n || line[n] == ' ' || line[n] == '\r');
+}
+
+/*
+ * session_note_send - remember which reply will answer a HELO or EHLO
+ * in these bytes: the k-th reply from now, k being the number of
+ * command lines before it (a pipelined group ends with EHLO, RFC 2920
+ * 3.1).  Only the first HELO/EHLO of a send counts.
+ */
+void session_note_send(struct session *s, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *nl;
+	int k = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (verb_is(p, (size_t)((nl ? nl : end) - p), "EHLO") ||
+		    verb_is(p, (size_t)((nl ? nl : end) - p), "HELO")) {
+			s->helo_pending = k;
+			s->helo_is_ehlo = (p[0] | 0x20) == 'e';
+			return;
+		}
+		if (nl == NULL)
+			return;
+		p = nl + 1;
+		k++;
+	}
 }
 
 /* session_connect - open the transport through the run options */

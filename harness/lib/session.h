@@ -34,7 +34,15 @@ struct session {
 	int greeting_pending;
 	long long last_rx_ms;	/* when the last byte came, 0: none yet */
 	int idled;		/* an idle step passed, nothing sent since */
+	/* RFC 2034 4: which reply answers HELO/EHLO, and whether EHLO
+	 * succeeded (then every 2xx/4xx/5xx reply needs x.y.z). */
+	int helo_pending;	/* replies before the HELO/EHLO one; -1 none */
+	int helo_is_ehlo;	/* that command was EHLO, not HELO */
+	int ehlo_done;		/* a 250 answered EHLO in this session */
 };
+
+/* session_note_send - remember where a HELO/EHLO sits in what was sent */
+void session_note_send(struct session *s, const char *data, size_t len);
 
 /* Optional transcript hook for exchanges the runner did not script. */
 struct session_log {

@@ -841,7 +841,8 @@ static struct sc_scenario scen[] = {
 	  "commands/unknown.smtp", .title = "Unknown command gets 500",
 	  .rfc = "5321 4.2.4", .level = SC_LEVEL_MUST, .tags = tags_conf,
 	  .ntags = 2, .quote = "a 500 reply <\"quoted\"> & more",
-	  .why = "clients rely on it.\nSee\t4.2.4 \x01" },
+	  .why = "clients rely on it.\nSee\t4.2.4 \x01",
+	  .when = "SIZE > 0 and AUTH has PLAIN" },
 	{ .id = "rfc5321/commands/helo", .title = "HELO", .rfc = "5321",
 	  .level = SC_LEVEL_MUST },
 	{ .id = "rfc5321/pipelining/order", .title = "order",
@@ -1173,6 +1174,9 @@ static void test_json_result_fail(void)
 	/* ... and control characters round-trip through JSON escapes */
 	CU_ASSERT_STRING_EQUAL(jstr(d, "results.0.why"),
 			       "clients rely on it.\nSee\t4.2.4 \x01");
+	/* the EHLO promise tested: the scenario's when: conditions */
+	CU_ASSERT_STRING_EQUAL(jstr(d, "results.0.when"),
+			       "SIZE > 0 and AUTH has PLAIN");
 	CU_ASSERT_STRING_EQUAL(jstr(d, "results.0.path"),
 			       "scenarios/rfc5321/commands/unknown.smtp");
 	CU_ASSERT_STRING_EQUAL(jstr(d, "results.0.verdict"), "fail");
@@ -1228,6 +1232,7 @@ static void test_json_other_verdicts(void)
 	CU_ASSERT_EQUAL(jtype_at(d, "results.1.fail_line"), J_NULL);
 	CU_ASSERT_EQUAL(jtype_at(d, "results.1.reason"), J_NULL);
 	CU_ASSERT_EQUAL(jtype_at(d, "results.1.quote"), J_NULL);
+	CU_ASSERT_EQUAL(jtype_at(d, "results.1.when"), J_NULL);
 	CU_ASSERT_EQUAL(jtype_at(d, "results.1.tags"), J_ARR);
 	CU_ASSERT_EQUAL(jcount(d, "results.1.tags"), 0);
 	CU_ASSERT_EQUAL(jcount(d, "results.1.transcript"), 0);

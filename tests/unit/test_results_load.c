@@ -61,6 +61,7 @@ static void build_run(void)
 	scen[0].ntags = 2;
 	scen[0].quote = "discards the transaction";
 	scen[0].why = "caf\xc3\xa9";
+	scen[0].when = "STARTTLS and AUTH has PLAIN";
 	scen[0].path = "scenarios/rfc5321/rset/clears.smtp";
 	res[0].verdict = SC_VERDICT_FAIL;
 	res[0].fail_level = SC_LEVEL_MUST;

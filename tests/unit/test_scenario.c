@@ -144,6 +144,9 @@ static void test_full_header(void)
 	CU_ASSERT_EQUAL(s.conds[3].op, SC_COND_GT);
 	CU_ASSERT_STRING_EQUAL(s.conds[3].keyword, "SIZE");
 	CU_ASSERT_EQUAL(s.conds[3].value, 0);
+	/* The promise the report shows: one canonical line. */
+	CU_ASSERT_STRING_EQUAL(s.when, "PIPELINING and !STARTTLS and AUTH has "
+			       "PLAIN and SIZE > 0");
 	CU_ASSERT_EQUAL(s.timeout_ms, 120000);
 	CU_ASSERT_EQUAL(s.step_timeout_ms, 500);
 	CU_ASSERT_EQUAL(s.exclusive, 1);
@@ -164,6 +167,7 @@ static void test_minimal(void)
 	CU_ASSERT_PTR_NULL(s.why);
 	CU_ASSERT_EQUAL(s.ntags, 0);
 	CU_ASSERT_EQUAL(s.nconds, 0);
+	CU_ASSERT_PTR_NULL(s.when);
 	CU_ASSERT_EQUAL(s.timeout_ms, 0);
 	CU_ASSERT_EQUAL(s.step_timeout_ms, 0);
 	CU_ASSERT_EQUAL(s.exclusive, 0);

@@ -29,7 +29,8 @@ enum sc_reply_violation {
 	SC_RV_NUL		= 1u << 6,  /* NUL octet in a line */
 	SC_RV_NON_ASCII		= 1u << 7,  /* octet outside textstring (HT, SP..~) */
 	SC_RV_FLOOD		= 1u << 8,  /* over SC_REPLY_MAX_LINES / _BYTES: parsing stopped */
-	SC_RV_ENHANCED_CLASS	= 1u << 9   /* enhanced code class differs from reply class */
+	SC_RV_ENHANCED_CLASS	= 1u << 9,  /* enhanced code class differs from reply class */
+	SC_RV_ENHANCED_MISSING	= 1u << 10  /* ENHANCEDSTATUSCODES, but a line has none */
 };
 
 /* One line of a reply, as offsets into sc_reply.raw. */

@@ -116,6 +116,7 @@ struct sc_scenario {
 	size_t ntags;
 	struct sc_cond *conds;
 	size_t nconds;
+	char *when;		/* the conditions as one line, NULL when none */
 	unsigned timeout_ms;		/* whole scenario, 0: runner default */
 	unsigned step_timeout_ms;	/* per step, 0: runner default */
 	int exclusive;			/* must not run beside others (shutdown, overload) */
@@ -148,6 +149,13 @@ const char *sc_level_name(enum sc_level level);
 /* sc_level_parse - inverse of sc_level_name (case-insensitive); 0 on success */
 int sc_level_parse(const char *s, enum sc_level *out);
 
+/*
+ * sc_conds_text - the conditions as one line, in a canonical spelling
+ * ("PIPELINING and SIZE > 0 and AUTH has PLAIN and !STARTTLS"): the
+ * promise of the EHLO reply a scenario tests.  Allocated; NULL when
+ * there are none or memory ran out.
+ */
+char *sc_conds_text(const struct sc_scenario *s);
 /* sc_conds_hold - 1 when every condition holds for caps; else 0 and why */
 int sc_conds_hold(const struct sc_scenario *s, const struct sc_capabilities *caps,
 		  char *why, size_t whylen);
