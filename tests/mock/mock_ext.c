@@ -94,11 +94,19 @@ size_t mock_ext_lines(const struct mock_session *s, const char **lines,
 	return n;
 }
 
-/* starttls_offered - 1 when the EHLO reply lists STARTTLS */
-static int starttls_offered(const struct mock_session *s)
+/*
+ * plaintext_with_tls_offered - the session is not encrypted, yet the
+ * server offers STARTTLS (mode starttls, or advertise=STARTTLS), so a
+ * plaintext password mechanism must wait for TLS (RFC 4954 4)
+ */
+static int plaintext_with_tls_offered(const struct mock_session *s)
 {
 	size_t i;
 
+	if (s->tls)
+		return 0;
+	if (mock_tls_offered(s->modes))
+		return 1;
 	for (i = 0; i < s->modes->nadvertise; i++)
 		if (strcmp(s->modes->advertise[i], "STARTTLS") == 0)
 			return 1;
@@ -384,7 +392,8 @@ void mock_auth_cmd(struct mock_session *s, const char *arg, size_t alen)
 		return;
 	}
 	/* Plaintext passwords only under TLS (RFC 4954 4, last note). */
-	if (starttls_offered(s) && !mock_mode(s, MF_AUTH_PLAINTEXT_OK)) {
+	if (plaintext_with_tls_offered(s) &&
+	    !mock_mode(s, MF_AUTH_PLAINTEXT_OK)) {
 		mock_reply(s, 538, "5.7.11", "Encryption required for "
 			   "requested authentication mechanism");
 		return;
