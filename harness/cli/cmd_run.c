@@ -81,6 +81,8 @@ static void run_usage(FILE *out)
 "  --fail-on LEVELS        failure levels that give exit 1 (default: must)\n"
 "  --var NAME=VALUE        set a scenario variable (repeatable)\n"
 "  --client NAME, --mail-from ADDR, --rcpt ADDR, --domain NAME\n"
+"  --auth-user USER, --auth-pass PASS   test credentials for the AUTH\n"
+"                    scenarios (when: $auth_user); never put in reports\n"
 "                          shortcuts for --var client=... etc.\n"
 "  --connect-timeout DUR   default 5s\n"
 "  --step-timeout DUR      wait for each reply (default 10s)\n"
@@ -251,6 +253,26 @@ static int parse_args(struct run_config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * arg_shown - argv[i] as the report may show it: the test password
+ * (--auth-pass P, --auth-pass=P, --var auth_pass=P) becomes <secret>
+ */
+static const char *arg_shown(char **argv, int i)
+{
+	const char *prev = i > 0 ? argv[i - 1] : "";
+
+	if (strcmp(prev, "--auth-pass") == 0)
+		return "<secret>";
+	if (strncmp(argv[i], "--auth-pass=", 12) == 0)
+		return "--auth-pass=<secret>";
+	if (strcmp(prev, "--var") == 0 &&
+	    strncmp(argv[i], "auth_pass=", 10) == 0)
+		return "auth_pass=<secret>";
+	if (strncmp(argv[i], "--var=auth_pass=", 16) == 0)
+		return "--var=auth_pass=<secret>";
+	return argv[i];
+}
+
 /* join_argv - the command line, for the report */
 static void join_argv(char *out, size_t n, int argc, char **argv)
 {
@@ -260,7 +282,7 @@ static void join_argv(char *out, size_t n, int argc, char **argv)
 	out[0] = '\0';
 	for (i = 0; i < argc && len < n; i++) {
 		w = snprintf(out + len, n - len, "%s%s", i ? " " : "smtpconf ",
-			     argv[i]);
+			     arg_shown(argv, i));
 		if (w < 0)
 			break;
 		len += (size_t)w;

@@ -119,8 +119,80 @@ static const struct var_option {
 	{ "--mail-from", "mail_from" },
 	{ "--rcpt", "rcpt" },
 	{ "--domain", "domain" },
+	{ "--auth-user", "auth_user" },
+	{ "--auth-pass", "auth_pass" },
 	{ NULL, NULL }
 };
+
+/* b64_put - RFC 4648 4 base64 of n bytes, appended to out */
+static void b64_put(struct sc_buf *out, const unsigned char *in, size_t n)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				"abcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long v;
+	size_t i;
+
+	for (i = 0; i < n; i += 3) {
+		v = (unsigned long)in[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned long)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		sc_buf_putc(out, a[(v >> 18) & 63]);
+		sc_buf_putc(out, a[(v >> 12) & 63]);
+		sc_buf_putc(out, i + 1 < n ? a[(v >> 6) & 63] : '=');
+		sc_buf_putc(out, i + 2 < n ? a[v & 63] : '=');
+	}
+}
+
+/* set_b64 - variable name = base64 of the n bytes at in */
+static int set_b64(struct sc_vars *vars, const char *name, const char *in,
+		   size_t n)
+{
+	struct sc_buf b;
+	int rc;
+
+	sc_buf_init(&b, 0);
+	b64_put(&b, (const unsigned char *)in, n);
+	rc = b.failed ? SC_ERR_NOMEM : sc_vars_set(vars, name, sc_buf_cstr(&b));
+	sc_buf_free(&b);
+	return rc;
+}
+
+/*
+ * auth_derive - the forms scenarios send for the test credentials:
+ * AUTH PLAIN's response, NUL user NUL password with an empty authzid
+ * (RFC 4616 2), one with a password that cannot be right, and the
+ * user and password alone for AUTH LOGIN.  Empty without a user.
+ */
+static int auth_derive(struct sc_vars *vars)
+{
+	const char *user = sc_vars_get(vars, "auth_user");
+	const char *pass = sc_vars_get(vars, "auth_pass");
+	struct sc_buf b;
+	int rc;
+
+	if (user == NULL || pass == NULL || user[0] == '\0')
+		return SC_OK;
+	sc_buf_init(&b, 0);
+	sc_buf_putc(&b, '\0');
+	sc_buf_puts(&b, user);
+	sc_buf_putc(&b, '\0');
+	sc_buf_puts(&b, pass);
+	rc = set_b64(vars, "auth_plain", b.data ? b.data : "", b.len);
+	/* A password one character longer is never the password. */
+	sc_buf_puts(&b, "x");
+	if (rc == SC_OK)
+		rc = set_b64(vars, "auth_plain_wrong", b.data ? b.data : "",
+			     b.len);
+	if (rc == SC_OK)
+		rc = set_b64(vars, "auth_user_b64", user, strlen(user));
+	if (rc == SC_OK)
+		rc = set_b64(vars, "auth_pass_b64", pass, strlen(pass));
+	rc = b.failed ? SC_ERR_NOMEM : rc;
+	sc_buf_free(&b);
+	return rc;
+}
 
 /* cli_var_option - --var NAME=VALUE or a shortcut: 1 taken, 0 not ours, -1 bad */
 int cli_var_option(struct sc_vars *vars, const char *opt, const char *val)
@@ -131,8 +203,8 @@ int cli_var_option(struct sc_vars *vars, const char *opt, const char *val)
 
 	for (vo = var_options; vo->opt != NULL; vo++)
 		if (strcmp(opt, vo->opt) == 0)
-			return sc_vars_set(vars, vo->var, val) == SC_OK ?
-			       1 : -1;
+			return sc_vars_set(vars, vo->var, val) == SC_OK &&
+			       auth_derive(vars) == SC_OK ? 1 : -1;
 	if (strcmp(opt, "--var") != 0)
 		return 0;
 	eq = strchr(val, '=');
@@ -140,7 +212,8 @@ int cli_var_option(struct sc_vars *vars, const char *opt, const char *val)
 		return -1;
 	memcpy(name, val, (size_t)(eq - val));
 	name[eq - val] = '\0';
-	return sc_vars_set(vars, name, eq + 1) == SC_OK ? 1 : -1;
+	return sc_vars_set(vars, name, eq + 1) == SC_OK &&
+	       auth_derive(vars) == SC_OK ? 1 : -1;
 }
 
 /* has_tag - does the scenario carry this tag? */

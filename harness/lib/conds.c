@@ -53,13 +53,28 @@ static int cond_compare(const struct sc_cond *k,
 	return 0;
 }
 
+/* cond_var_hold - "$name": the variable has a value */
+static int cond_var_hold(const struct sc_cond *k, const struct sc_vars *vars,
+			 char *why, size_t whylen)
+{
+	const char *v = vars ? sc_vars_get(vars, k->keyword) : NULL;
+
+	if (v != NULL && v[0] != '\0')
+		return 1;
+	snprintf(why, whylen, "variable %s is not set (see --var, "
+		 "--auth-user)", k->keyword);
+	return 0;
+}
+
 /* cond_hold - one condition; on failure why says what was missing */
 static int cond_hold(const struct sc_cond *k,
-		     const struct sc_capabilities *caps, char *why,
-		     size_t whylen)
+		     const struct sc_capabilities *caps,
+		     const struct sc_vars *vars, char *why, size_t whylen)
 {
 	const struct sc_capability *c;
 
+	if (k->op == SC_COND_VAR)
+		return cond_var_hold(k, vars, why, whylen);
 	if (caps == NULL || !caps->valid) {
 		if (k->op == SC_COND_ABSENT)
 			return 1;
@@ -90,7 +105,9 @@ static int cond_hold(const struct sc_cond *k,
 /* cond_put - one condition in its canonical spelling */
 static void cond_put(struct sc_buf *b, const struct sc_cond *k)
 {
-	if (k->op == SC_COND_ABSENT)
+	if (k->op == SC_COND_VAR)
+		sc_buf_printf(b, "$%s", k->keyword);
+	else if (k->op == SC_COND_ABSENT)
 		sc_buf_printf(b, "!%s", k->keyword);
 	else if (k->op == SC_COND_PRESENT)
 		sc_buf_puts(b, k->keyword);
@@ -126,6 +143,14 @@ char *sc_conds_text(const struct sc_scenario *s)
 int sc_conds_hold(const struct sc_scenario *s,
 		  const struct sc_capabilities *caps, char *why, size_t whylen)
 {
+	return sc_conds_hold_vars(s, caps, NULL, why, whylen);
+}
+
+/* sc_conds_hold_vars - the same, with $name terms read from vars */
+int sc_conds_hold_vars(const struct sc_scenario *s,
+		       const struct sc_capabilities *caps,
+		       const struct sc_vars *vars, char *why, size_t whylen)
+{
 	char scratch[8];
 	size_t i;
 
@@ -137,7 +162,7 @@ int sc_conds_hold(const struct sc_scenario *s,
 	if (s == NULL)
 		return 1;
 	for (i = 0; i < s->nconds; i++)
-		if (!cond_hold(&s->conds[i], caps, why, whylen))
+		if (!cond_hold(&s->conds[i], caps, vars, why, whylen))
 			return 0;
 	return 1;
 }

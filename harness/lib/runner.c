@@ -104,11 +104,54 @@ struct session *current_session(struct run_ctx *c, const struct sc_step *st)
 	return s;
 }
 
+/*
+ * The variables whose values are secrets: the test password and every
+ * form that carries it.  What the transcript and the reports show of a
+ * send has them replaced; only the wire (and a --pcap capture) has
+ * them.
+ */
+static const char *const secret_vars[] = {
+	"auth_pass", "auth_plain", "auth_plain_wrong", "auth_pass_b64",
+};
+
+/* secret_at - the length of a secret value that starts at p, or 0 */
+static size_t secret_at(const struct sc_vars *vars, const char *p,
+			size_t left)
+{
+	const char *v;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(secret_vars) / sizeof(secret_vars[0]); i++) {
+		v = sc_vars_get(vars, secret_vars[i]);
+		n = v ? strlen(v) : 0;
+		if (n > 0 && n <= left && memcmp(p, v, n) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/* redact - bytes as the reports may show them: secrets as <secret> */
+static void redact(const struct sc_vars *vars, const char *in, size_t len,
+		   struct sc_buf *out)
+{
+	size_t i = 0, n;
+
+	while (i < len) {
+		n = secret_at(vars, in + i, len - i);
+		if (n > 0) {
+			sc_buf_puts(out, "<secret>");
+			i += n;
+		} else {
+			sc_buf_putc(out, in[i++]);
+		}
+	}
+}
+
 /* step_send - expand the template and write it in one write */
 static int step_send(struct run_ctx *c, const struct sc_step *st)
 {
 	struct session *s = current_session(c, st);
-	struct sc_buf out;
+	struct sc_buf out, shown;
 	struct sc_error err;
 	int rc;
 
@@ -123,10 +166,13 @@ static int step_send(struct run_ctx *c, const struct sc_step *st)
 		sc_buf_free(&out);
 		return STEP_STOP;
 	}
-	tx_add(c, SC_TX_SEND, st, out.data ? out.data : "", out.len,
+	sc_buf_init(&shown, SC_SEND_MAX_BYTES);
+	redact(c->o->vars, out.data ? out.data : "", out.len, &shown);
+	tx_add(c, SC_TX_SEND, st, shown.data ? shown.data : "", shown.len,
 	       out.len);
 	s->idled = 0;
-	remember_command(c, st, out.data, out.len);
+	remember_command(c, st, shown.data, shown.len);
+	sc_buf_free(&shown);
 	session_note_send(s, out.data ? out.data : "", out.len);
 	rc = session_send(s, out.data ? out.data : "", out.len,
 			  step_deadline(c, c->step_timeout_ms), &err);
@@ -403,7 +449,7 @@ int sc_run_scenario(const struct sc_scenario *s, const struct sc_run_options *o,
 				     "server down)");
 		return SC_OK;
 	}
-	if (!sc_conds_hold(s, caps, why, sizeof(why))) {
+	if (!sc_conds_hold_vars(s, caps, o->vars, why, sizeof(why))) {
 		res->verdict = SC_VERDICT_SKIP;
 		res->reason = strdup(why);
 		return SC_OK;

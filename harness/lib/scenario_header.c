@@ -381,6 +381,30 @@ static int cond_tail(struct sc_parser *p, struct sc_cond *c, size_t *off,
 			sp_show(p->line + a, b - a, show, sizeof(show)));
 }
 
+/*
+ * cond_var - "$auth_user": holds when the variable is not empty, for
+ * scenarios that need what only the command line can give (test
+ * credentials).  The name must be defined, as in C: and R: lines.
+ */
+static int cond_var(struct sc_parser *p, struct sc_cond *c, size_t a,
+		    size_t b)
+{
+	char show[128];
+	size_t n = b - a - 1;
+
+	if (!sc_var_name_valid(p->line + a + 1, n))
+		return sp_error(p, a, "bad variable name '%s' in condition",
+				sp_show(p->line + a + 1, n, show,
+					sizeof(show)));
+	memcpy(c->keyword, p->line + a + 1, n);
+	c->keyword[n] = '\0';
+	if (p->defined != NULL && sc_vars_get(p->defined, c->keyword) == NULL)
+		return sp_error(p, a + 1, "undefined variable '%s'",
+				c->keyword);
+	c->op = SC_COND_VAR;
+	return SC_OK;
+}
+
 /* cond_term - one term: KEYWORD, !KEYWORD, KEYWORD has P, KEYWORD OP N */
 static int cond_term(struct sc_parser *p, size_t *off, size_t end)
 {
@@ -389,6 +413,10 @@ static int cond_term(struct sc_parser *p, size_t *off, size_t end)
 	int rc, neg = p->line[a] == '!';
 
 	rc = cond_add(p, a, &c);
+	if (rc == SC_OK && p->line[a] == '$') {
+		*off = b;
+		return cond_var(p, c, a, b);
+	}
 	if (rc == SC_OK && neg && b == a + 1)
 		rc = sp_error(p, a, "'!' needs an EHLO keyword right after "
 			      "it, like '!STARTTLS'");

@@ -23,6 +23,15 @@ static const struct {
 	 * at least 5 minutes": the idle scenarios' bound, in seconds
 	 * (a test against a mock sets a short one). */
 	{ "server_timeout", "300" },
+	/* Test credentials (--auth-user, --auth-pass) and their base64
+	 * forms for AUTH PLAIN and LOGIN (RFC 4954, RFC 4616); empty until
+	 * given, so scenarios that need them say when: $auth_user. */
+	{ "auth_user", "" },
+	{ "auth_pass", "" },
+	{ "auth_plain", "" },
+	{ "auth_plain_wrong", "" },
+	{ "auth_user_b64", "" },
+	{ "auth_pass_b64", "" },
 };
 
 /* sc_vars_init - the built-in variables with their defaults */

@@ -17,8 +17,11 @@
 
 smtpconf=$1 mock=$2 scenarios=$3 id=$4 modes=$5 verdict=$6 reason=${7:-}
 scratch_dir
+# The mock's test account (tests/mock/README.md) for the AUTH scenarios
+# that need credentials (when: $auth_user).
 args=(--only "$id" --step-timeout 2s --no-color --json "$SCRATCH/r.json"
-      --slow --var server_timeout=8)
+      --slow --var server_timeout=8
+      --auth-user smtpconf --auth-pass smtpconf-secret)
 if grep -Eq '^[[:space:]]*shutdown([[:space:]]|$)' "$scenarios/$id.smtp"
 then
 	mode_arg=""

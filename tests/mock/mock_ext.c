@@ -291,6 +291,10 @@ static int b64_valid(const char *t, size_t len)
 static void auth_result(struct mock_session *s, int ok)
 {
 	s->auth_state = AUTH_NONE;
+	if (mock_mode(s, MF_AUTH_ACCEPT_ANY))
+		ok = 1;
+	if (mock_mode(s, MF_AUTH_REJECT_ALL))
+		ok = 0;
 	if (!ok) {
 		mock_reply(s, 535, "5.7.8", "Authentication credentials "
 			   "invalid");

@@ -92,8 +92,9 @@ enum sc_cond_op {
 	SC_COND_PRESENT,	/* when: PIPELINING */
 	SC_COND_ABSENT,		/* when: !STARTTLS */
 	SC_COND_HAS_PARAM,	/* when: AUTH has PLAIN */
-	SC_COND_LT, SC_COND_LE, SC_COND_GT, SC_COND_GE, SC_COND_EQ, SC_COND_NE
+	SC_COND_LT, SC_COND_LE, SC_COND_GT, SC_COND_GE, SC_COND_EQ, SC_COND_NE,
 				/* when: SIZE > 0 (implies present and numeric) */
+	SC_COND_VAR		/* when: $auth_user (the variable is not empty) */
 };
 
 struct sc_cond {
@@ -159,6 +160,10 @@ char *sc_conds_text(const struct sc_scenario *s);
 /* sc_conds_hold - 1 when every condition holds for caps; else 0 and why */
 int sc_conds_hold(const struct sc_scenario *s, const struct sc_capabilities *caps,
 		  char *why, size_t whylen);
+/* sc_conds_hold_vars - the same, with $name terms read from vars */
+int sc_conds_hold_vars(const struct sc_scenario *s,
+		       const struct sc_capabilities *caps,
+		       const struct sc_vars *vars, char *why, size_t whylen);
 
 /*
  * sc_template_expand - expand a template into out: variables from vars,
