@@ -354,7 +354,10 @@ static void test_vars(void)
 	int i;
 
 	sc_vars_init(&v);
-	CU_ASSERT_EQUAL(v.count, 5);
+	/* 5, and the six test-credential variables, empty until given */
+	CU_ASSERT_EQUAL(v.count, 11);
+	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "auth_user"), "");
+	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "auth_plain"), "");
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "client"),
 			       "smtpconf.example.org");
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "mail_from"),
@@ -366,7 +369,7 @@ static void test_vars(void)
 	CU_ASSERT_PTR_NULL(sc_vars_get(NULL, "client"));
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "server_timeout"), "300");
 	CU_ASSERT_EQUAL(sc_vars_set(&v, "client", "x.example.net"), SC_OK);
-	CU_ASSERT_EQUAL(v.count, 5);
+	CU_ASSERT_EQUAL(v.count, 11);
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "client"), "x.example.net");
 	CU_ASSERT_EQUAL(sc_vars_set(&v, "_a.b-c9", ""), SC_OK);
 	CU_ASSERT_STRING_EQUAL(sc_vars_get(&v, "_a.b-c9"), "");
