@@ -3,7 +3,8 @@
 # smtpconf twice (gcc with warnings as errors; clang with AddressSanitizer
 # and UndefinedBehaviorSanitizer) and runs every CUnit unit test and
 # integration test (mock server, CLI, real Postfix) through CTest in
-# both builds.  Run as root on Debian 12: `sudo ci/test.sh`.
+# both builds; then a libFuzzer build runs every fuzz target for 60 s.
+# Run as root on Debian 12: `sudo ci/test.sh`.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${SMTPCONF_BUILD_ROOT:-$top/build}
@@ -30,4 +31,13 @@ run_suite gcc -DCMAKE_C_COMPILER=gcc -DSMTPCONF_WERROR=ON \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_suite clang-asan -DCMAKE_C_COMPILER=clang -DSMTPCONF_WERROR=ON \
 	-DSMTPCONF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-echo "== all tests passed (gcc and clang+ASan+UBSan)"
+# The fuzz stage: libFuzzer builds of every in-process target under
+# ASan+UBSan, each corpus replayed and then fuzzed for 60 s with a fixed
+# seed (CTest label fuzz, campaign.sh), two at a time: about 5 minutes.
+echo "== clang-fuzz: build"
+"$top/ci/build.sh" "$out/clang-fuzz" -DCMAKE_C_COMPILER=clang \
+	-DSMTPCONF_WERROR=ON -DSMTPCONF_SANITIZE=ON -DSMTPCONF_FUZZ=ON \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo
+echo "== clang-fuzz: test"
+ctest --test-dir "$out/clang-fuzz" --output-on-failure -L fuzz -j 2
+echo "== all tests passed (gcc, clang+ASan+UBSan, fuzz campaigns)"
