@@ -65,7 +65,7 @@ live() {
 	echo "## smtpconf fuzz, $label, --seed 1 --runs $sessions" >>"$out"
 	"$root/bench/smtpconf" fuzz --seed 1 --runs "$sessions" \
 		--max-findings 1000 --no-minimize --findings "$work/f-$label" \
-		-q "$@" | grep -E '^(fuzz|states|findings):' >>"$out" || true
+		-q "$@" | grep -E '^(fuzz:|states reached|findings:)' >>"$out" || true
 }
 
 port=$((20000 + RANDOM % 10000))
