@@ -21,7 +21,8 @@ command -v postfix >/dev/null || [ -x /usr/sbin/postfix ] ||
 
 mta_start postfix Postfix
 "$smtpconf" fuzz --target "127.0.0.1:$MTA_PORT" --seed 1 --runs 2000 \
-	--max-time 60s --max-findings 100 --findings "$SCRATCH/findings" \
+	--max-time 60s --max-findings 100 --hang-timeout 15s \
+	--findings "$SCRATCH/findings" \
 	>"$SCRATCH/out" 2>"$SCRATCH/err"
 rc=$?
 cat "$SCRATCH/out" "$SCRATCH/err"
