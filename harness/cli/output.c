@@ -92,9 +92,17 @@ void term_server(const struct term *t, const char *target,
 	if (info->banner)
 		put_display(t->out, info->banner, len, 200);
 	else
-		fputs(info->error, t->out);
+		put_display(t->out, info->error, strnlen(info->error,
+			    sizeof(info->error)), 600);
 	fputc('\n', t->out);
 	term_server_tls(t, info);
+	/* A greeting and then trouble (EHLO flooded, reset, ...). */
+	if (info->banner && info->error[0]) {
+		fputs("  probe failed: ", t->out);
+		put_display(t->out, info->error, strnlen(info->error,
+			    sizeof(info->error)), 600);
+		fputc('\n', t->out);
+	}
 	if (!info->caps.valid)
 		return;
 	fprintf(t->out, "  EHLO:");

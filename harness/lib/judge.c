@@ -25,7 +25,8 @@
  * lines MUST be the same."  4.5.3.1: objects larger than the limits
  * (512-octet reply lines) "SHOULD be avoided".  The textstring grammar
  * of 4.2 allows only HT and printable US-ASCII; SMTPUTF8 (RFC 6531)
- * widens it, so non-ASCII text is held to SHOULD.
+ * widens it with UTF-8, so non-ASCII text is held to SHOULD, but not
+ * with controls (ESC, BEL, DEL...), which stay a grammar breach.
  */
 static const struct violation_level {
 	unsigned bit;
@@ -37,6 +38,7 @@ static const struct violation_level {
 	{ SC_RV_BARE_LF, SC_LEVEL_MUST },
 	{ SC_RV_BARE_CR, SC_LEVEL_MUST },
 	{ SC_RV_NUL, SC_LEVEL_MUST },
+	{ SC_RV_CONTROL, SC_LEVEL_MUST },
 	{ SC_RV_FLOOD, SC_LEVEL_MUST },
 	{ SC_RV_ENHANCED_CLASS, SC_LEVEL_MUST },
 	{ SC_RV_ENHANCED_MISSING, SC_LEVEL_MUST },
@@ -438,22 +440,69 @@ static int unexpected_421(struct run_ctx *c, const struct sc_step *st,
 	return STEP_STOP;
 }
 
+/*
+ * early_hint - when the server had bytes waiting before the last
+ * command went out, though every reply owed had been read, the reply
+ * judged may answer an earlier command: say so after the verdict.
+ */
+static void early_hint(const struct run_ctx *c, const struct session *s,
+		       char *out, size_t n)
+{
+	out[0] = '\0';
+	if (s->early_bytes == 0 || c->last_cmd_line == 0)
+		return;
+	snprintf(out, n, " Before `%s` was sent, %zu bytes from the server "
+		 "were already waiting though every reply owed had been "
+		 "read, so this reply may answer an earlier command (RFC "
+		 "5321 4.2: \"Every command MUST generate exactly one "
+		 "reply.\")", c->last_cmd, s->early_bytes);
+}
+
 /* mismatch - the reply is well-formed but not what the scenario expects */
 static int mismatch(struct run_ctx *c, const struct sc_step *st,
-		    const struct sc_reply *r)
+		    const struct session *s, const struct sc_reply *r)
 {
 	const struct sc_code_info *got = sc_code_lookup(r->code);
-	char after[200];
+	char after[200], hint[400];
 
 	after_what(c, after, sizeof(after));
+	early_hint(c, s, hint, sizeof(hint));
 	set_expected_observed(c, &st->expect, r, NULL);
 	run_fail(c, st, c->s->level, "%s the server replied %s; expected "
-		 "%s.%s%s%s%s%s%s%s", after, c->res->observed,
+		 "%s.%s%s%s%s%s%s%s%s", after, c->res->observed,
 		 c->res->expected,
 		 got ? " " : "", got ? got->meaning : "",
 		 st->note ? " Note: " : "", st->note ? st->note : "",
 		 st->note ? "." : "", c->s->why ? " " : "",
-		 c->s->why ? c->s->why : "");
+		 c->s->why ? c->s->why : "", hint);
+	return STEP_STOP;
+}
+
+/*
+ * judge_unsolicited - the server sent data after its greeting, before
+ * the first command: a reply nobody asked for, which would otherwise
+ * be taken for the answer to that command.
+ */
+int judge_unsolicited(struct run_ctx *c, const struct sc_step *st,
+		      enum wait_outcome w, struct sc_reply *r,
+		      struct sc_error *err)
+{
+	if (w == WAIT_ERROR && err->status == SC_ERR_INTERRUPTED)
+		return run_interrupted(c, st);
+	if (r->wire_len > 0)
+		tx_reply(c, st, r);
+	free(c->res->expected);
+	free(c->res->observed);
+	c->res->expected = strdup("nothing until the first command");
+	c->res->observed = r->nlines ? describe_reply(r)
+			   : strdup("unsolicited bytes");
+	run_fail(c, st, SC_LEVEL_MUST, "The server sent %s after its "
+		 "greeting, before the first command (line %u) was sent: a "
+		 "reply to no command, which a client would take for the "
+		 "answer to its next one. RFC 5321 4.2: \"Every command MUST "
+		 "generate exactly one reply\"; 4.2.1: \"SMTP uses a "
+		 "one-command, one-response model\".", w == WAIT_FLOOD ?
+		 "a flood of data" : "more data", st->line);
 	return STEP_STOP;
 }
 
@@ -654,7 +703,10 @@ static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 		return STEP_STOP;
 	}
 	c->peer_lost = 1;
-	tx_event(c, st, "server closed the connection");
+	if (s->lost[0])
+		tx_event(c, st, "connection lost: %s", s->lost);
+	else
+		tx_event(c, st, "server closed the connection");
 	set_expected_observed(c, &st->expect, NULL, r->wire_len ?
 			      "a partial reply, then the connection closed"
 			      : "the connection closed without a reply");
@@ -662,12 +714,14 @@ static int judge_no_reply(struct run_ctx *c, const struct sc_step *st,
 		return closed_in_shutdown(c, st, r);
 	if (s->idled)
 		return closed_when_idle(c, st, r);
-	run_fail(c, st, no_reply_level(c), "The server closed the connection %s "
-		 "without a 421 or 221 reply%s. RFC 5321 3.8: \"An SMTP "
+	run_fail(c, st, no_reply_level(c), "The server %s the connection %s "
+		 "without a 421 or 221 reply%s%s%s. RFC 5321 3.8: \"An SMTP "
 		 "server MUST NOT intentionally close the connection under "
 		 "normal operational circumstances\" except after 221 to "
-		 "QUIT or after a 421 reply.", after,
-		 r->wire_len ? " (it sent a partial reply first)" : "");
+		 "QUIT or after a 421 reply.", s->lost[0] ? "reset" :
+		 "closed", after,
+		 r->wire_len ? " (it sent a partial reply first)" : "",
+		 s->lost[0] ? ": " : "", s->lost);
 	return STEP_STOP;
 }
 
@@ -686,7 +740,7 @@ int judge_reply(struct run_ctx *c, const struct sc_step *st,
 	if (!expect_matches(&st->expect, r)) {
 		if (r->code == 421)
 			return unexpected_421(c, st, s, r);
-		return mismatch(c, st, r);
+		return mismatch(c, st, s, r);
 	}
 	if (!st->expect.then_closed)
 		return STEP_NEXT;

@@ -12,13 +12,30 @@
 #include "smtpconf/runner.h"
 #include "session.h"
 
-/* probe_reply - read one reply with the step timeout */
+/*
+ * probe_reply - read one reply with the step timeout; when there is
+ * no reply, err says why in words (a flood or a cut reply leave no
+ * transport error of their own).
+ */
 static enum wait_outcome probe_reply(struct session *s,
 				     const struct sc_run_options *o,
 				     struct sc_reply *r, struct sc_error *err)
 {
-	return session_read_reply(s, sc_now_ms() + o->step_timeout_ms, r,
-				  err);
+	enum wait_outcome w;
+
+	w = session_read_reply(s, sc_now_ms() + o->step_timeout_ms, r, err);
+	if (w == WAIT_FLOOD)
+		sc_error_set(err, SC_ERR_LIMIT, "the reply exceeded %u lines "
+			     "or %u bytes (smtpconf stopped reading)",
+			     (unsigned)SC_REPLY_MAX_LINES,
+			     (unsigned)SC_REPLY_MAX_BYTES);
+	else if (w == WAIT_EOF && s->lost[0])
+		sc_error_set(err, SC_ERR_EOF, "%s after %zu bytes of a reply",
+			     s->lost, r->wire_len);
+	else if (w == WAIT_EOF)
+		sc_error_set(err, SC_ERR_EOF, "connection closed after %zu "
+			     "bytes of a reply", r->wire_len);
+	return w;
 }
 
 /* probe_fail - record why the server could not be probed */
@@ -160,6 +177,14 @@ static void probe_session(struct session *s, const struct sc_run_options *o,
 		return;
 	}
 	if (probe_greeting(s, o, info, err) < 0) {
+		probe_fail(info, "greeting", err);
+		return;
+	}
+	/* Before any command: EHLO's reply could not be told from what
+	 * is waiting. */
+	if (s->nsent == 0 && session_pending(s) > 0) {
+		sc_error_set(err, SC_ERR_PROTOCOL, "the server sent more data "
+			     "after its greeting, before any command");
 		probe_fail(info, "greeting", err);
 		return;
 	}

@@ -66,6 +66,11 @@ static const struct {
 	{ SC_RV_NON_ASCII, "RFC 5321 4.2: reply text is textstring = "
 	  "1*(%d09 / %d32-126) (HT, SP and printable US-ASCII), and the "
 	  "reply has an octet outside that set." },
+	{ SC_RV_CONTROL, "RFC 5321 4.2: reply text is textstring = "
+	  "1*(%d09 / %d32-126), which admits no control character but HT; "
+	  "the reply has one (ESC, BEL, BS, DEL or another C0 control), "
+	  "and SMTPUTF8 (RFC 6531), which brings UTF-8, does not change "
+	  "that." },
 	{ SC_RV_FLOOD, "RFC 5321 4.2 says \"Every command MUST generate "
 	  "exactly one reply\"; this one went past smtpconf's bound on "
 	  "lines or bytes per reply (limits.h), so reading stopped." },
@@ -158,12 +163,19 @@ static void store_byte(struct sc_reply_parser *p, unsigned char c)
 	p->cur.raw[p->cur.raw_len] = '\0';
 }
 
-/* classify_byte - flag octets that textstring (HT, SP..~) does not allow */
+/*
+ * classify_byte - flag octets that textstring (HT, SP..~) does not
+ * allow.  Controls (ESC, BEL, BS, DEL...) are kept apart from octets
+ * over 0x7e: SMTPUTF8 (RFC 6531) brings UTF-8 into the text, never
+ * controls, and controls are how a reply attacks a terminal.
+ */
 static void classify_byte(struct sc_reply_parser *p, unsigned char c)
 {
 	if (c == 0)
 		p->cur.violations |= SC_RV_NUL;
-	else if (c != '\t' && (c < 0x20 || c > 0x7e))
+	else if ((c < 0x20 && c != '\t') || c == 0x7f)
+		p->cur.violations |= SC_RV_CONTROL;
+	else if (c > 0x7e)
 		p->cur.violations |= SC_RV_NON_ASCII;
 }
 

@@ -147,6 +147,41 @@ static void redact(const struct sc_vars *vars, const char *in, size_t len,
 	}
 }
 
+/*
+ * before_send - what the server sent while no reply was owed.  After
+ * the greeting, before the first command, any reply is unsolicited:
+ * the scenario stops there (a 421 is kept for the next expectation,
+ * since RFC 5321 3.8 allows it at any time).  Later, the bytes are
+ * only counted, so a mismatch can say that the reply it judged may
+ * belong to an earlier command; the verdict itself never rests on
+ * how the server's bytes were timed.
+ */
+static int before_send(struct run_ctx *c, const struct sc_step *st,
+		       struct session *s)
+{
+	struct sc_reply r;
+	struct sc_error err;
+	enum wait_outcome w;
+	int next;
+
+	s->early_bytes = 0;
+	if (s->owed || s->nreplies == 0)
+		return STEP_NEXT;
+	s->early_bytes = session_pending(s);
+	if (s->early_bytes == 0 || s->nsent > 0)
+		return STEP_NEXT;
+	sc_error_clear(&err);
+	w = session_read_reply(s, step_deadline(c, c->step_timeout_ms), &r,
+			       &err);
+	if (w == WAIT_REPLY && r.code == 421) {
+		session_hold(s, &r);
+		return STEP_NEXT;
+	}
+	next = judge_unsolicited(c, st, w, &r, &err);
+	sc_reply_free(&r);
+	return next;
+}
+
 /* step_send - expand the template and write it in one write */
 static int step_send(struct run_ctx *c, const struct sc_step *st)
 {
@@ -155,7 +190,7 @@ static int step_send(struct run_ctx *c, const struct sc_step *st)
 	struct sc_error err;
 	int rc;
 
-	if (s == NULL)
+	if (s == NULL || before_send(c, st, s) == STEP_STOP)
 		return STEP_STOP;
 	sc_buf_init(&out, SC_SEND_MAX_BYTES);
 	sc_error_clear(&err);

@@ -47,6 +47,9 @@ void run_error(struct run_ctx *c, const struct sc_step *st,
 	       enum sc_status status, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int run_interrupted(struct run_ctx *c, const struct sc_step *st);
+int judge_unsolicited(struct run_ctx *c, const struct sc_step *st,
+		      enum wait_outcome w, struct sc_reply *r,
+		      struct sc_error *err);
 int judge_reply(struct run_ctx *c, const struct sc_step *st,
 		struct session *s, enum wait_outcome w, struct sc_reply *r,
 		struct sc_error *err);

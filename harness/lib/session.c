@@ -2,6 +2,7 @@
  * session.c - reading replies from one connection, bounded in bytes
  * (the reply parser's limits) and in time (absolute deadlines).
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include "session.h"
@@ -76,6 +77,7 @@ int session_connect(struct session *s, const struct sc_run_options *o,
 {
 	int rc;
 
+	s->owed = 1;	/* the greeting */
 	if (o->connect != NULL)
 		rc = o->connect(o->connect_ctx, s->name, deadline_ms, &s->t,
 				err);
@@ -95,6 +97,8 @@ int session_send(struct session *s, const char *data, size_t len,
 {
 	if (s->state != SESSION_OPEN)
 		return sc_error_set(err, SC_ERR_EOF, "connection is closed");
+	s->nsent++;
+	s->owed = 1;
 	return s->t.ops->write(&s->t, data, len, deadline_ms, err);
 }
 
@@ -111,9 +115,12 @@ static long fill_input(struct session *s, long long deadline_ms,
 	n = (long)s->t.ops->read(&s->t, s->inbuf + s->inlen,
 				 sizeof(s->inbuf) - s->inlen, deadline_ms,
 				 err);
-	/* A reset is a close too: what arrived before it still counts. */
-	if (n < 0 && err->status == SC_ERR_EOF)
+	/* A reset is a close too: what arrived before it still counts,
+	 * and the report says how the connection ended. */
+	if (n < 0 && err->status == SC_ERR_EOF) {
+		snprintf(s->lost, sizeof(s->lost), "%.150s", err->msg);
 		n = 0;
+	}
 	if (n == 0)
 		s->state = SESSION_PEER_CLOSED;
 	if (n > 0) {
@@ -145,13 +152,21 @@ enum wait_outcome session_read_reply(struct session *s, long long deadline_ms,
 
 	memset(out, 0, sizeof(*out));
 	out->code = -1;
+	if (s->has_held) {
+		*out = s->held;
+		s->has_held = 0;
+		return WAIT_REPLY;
+	}
 	if (s->state == SESSION_NEW || s->state == SESSION_CLOSED)
 		return sc_error_set(err, SC_ERR_EOF, "not connected"),
 		       WAIT_ERROR;
 	for (;;) {
 		fr = feed_buffered(s, out);
-		if (fr == SC_FEED_DONE)
+		if (fr == SC_FEED_DONE) {
+			s->nreplies++;
+			s->owed = 0;
 			return WAIT_REPLY;
+		}
 		if (fr == SC_FEED_ERROR)
 			return WAIT_FLOOD;
 		n = fill_input(s, deadline_ms, err);
@@ -183,6 +198,38 @@ enum wait_outcome session_wait_close(struct session *s, long long deadline_ms,
 	return w;
 }
 
+/*
+ * session_pending - bytes from the server waiting unread right now:
+ * what is buffered, else what one read with no wait brings (kept in
+ * the buffer for the next reply).  0 when nothing is there yet.
+ */
+size_t session_pending(struct session *s)
+{
+	struct sc_error err;
+
+	if (s->has_held)
+		return s->held.wire_len ? s->held.wire_len : 1;
+	if (s->inlen > s->inpos)
+		return s->inlen - s->inpos;
+	if (s->state != SESSION_OPEN)
+		return 0;
+	sc_error_clear(&err);
+	if (fill_input(s, sc_now_ms(), &err) <= 0)
+		return 0;
+	return s->inlen - s->inpos;
+}
+
+/* session_hold - keep a reply read ahead for the next session_read_reply */
+void session_hold(struct session *s, struct sc_reply *r)
+{
+	if (s->has_held)
+		sc_reply_free(&s->held);
+	s->held = *r;
+	s->has_held = 1;
+	memset(r, 0, sizeof(*r));
+	r->code = -1;
+}
+
 /* session_close - close our side (idempotent) */
 void session_close(struct session *s)
 {
@@ -195,4 +242,7 @@ void session_close(struct session *s)
 	if (s->greeting_pending)
 		sc_reply_free(&s->greeting);
 	s->greeting_pending = 0;
+	if (s->has_held)
+		sc_reply_free(&s->held);
+	s->has_held = 0;
 }

@@ -39,6 +39,14 @@ struct session {
 	int helo_pending;	/* replies before the HELO/EHLO one; -1 none */
 	int helo_is_ehlo;	/* that command was EHLO, not HELO */
 	int ehlo_done;		/* a 250 answered EHLO in this session */
+	unsigned long nsent;	/* sends on this session */
+	unsigned long nreplies;	/* complete replies read */
+	int owed;		/* a send since the last reply was read */
+	size_t early_bytes;	/* server bytes unread when the last command
+				   went out though no reply was owed */
+	struct sc_reply held;	/* a reply read ahead, handed out next */
+	int has_held;
+	char lost[160];		/* how the connection broke (a reset), or "" */
 };
 
 /* session_note_send - remember where a HELO/EHLO sits in what was sent */
@@ -78,6 +86,10 @@ enum wait_outcome session_read_reply(struct session *s, long long deadline_ms,
 /* session_wait_close - wait for EOF; WAIT_REPLY when data came instead (in *out) */
 enum wait_outcome session_wait_close(struct session *s, long long deadline_ms,
 				     struct sc_reply *out, struct sc_error *err);
+/* session_pending - bytes from the server waiting unread right now */
+size_t session_pending(struct session *s);
+/* session_hold - keep a reply read ahead for the next session_read_reply */
+void session_hold(struct session *s, struct sc_reply *r);
 /* session_close - close our side (idempotent) */
 void session_close(struct session *s);
 

@@ -422,11 +422,20 @@ static void test_nul_and_non_ascii(void)
 	CU_ASSERT_EQUAL(r.violations, SC_RV_NON_ASCII);
 	sc_reply_free(&r);
 
+	/* Controls are their own breach: SMTPUTF8 does not allow them. */
 	parse_done(L("250 bell\x07\r\n"), &r);
-	CU_ASSERT_EQUAL(r.violations, SC_RV_NON_ASCII);
+	CU_ASSERT_EQUAL(r.violations, SC_RV_CONTROL);
 	sc_reply_free(&r);
 
 	parse_done(L("250 del\x7f\r\n"), &r);
+	CU_ASSERT_EQUAL(r.violations, SC_RV_CONTROL);
+	sc_reply_free(&r);
+
+	parse_done(L("250 \x1b[2J\x1b]52;c;eA==\x07\r\n"), &r);
+	CU_ASSERT_EQUAL(r.violations, SC_RV_CONTROL);
+	sc_reply_free(&r);
+
+	parse_done(L("250 \xc2\x9b""31m\r\n"), &r);
 	CU_ASSERT_EQUAL(r.violations, SC_RV_NON_ASCII);
 	sc_reply_free(&r);
 
@@ -783,6 +792,7 @@ static void test_violation_texts(void)
 		{ SC_RV_LINE_TOO_LONG, "RFC 5321 4.5.3.1.5" },
 		{ SC_RV_NUL, "RFC 5321 4.2" },
 		{ SC_RV_NON_ASCII, "RFC 5321 4.2" },
+		{ SC_RV_CONTROL, "RFC 5321 4.2" },
 		{ SC_RV_FLOOD, "RFC 5321 4.2" },
 		{ SC_RV_ENHANCED_CLASS, "RFC 2034" },
 	};

@@ -528,6 +528,92 @@ static void test_hostile_flood_is_bounded(void)
 	run_free(&rn);
 }
 
+/*
+ * test_unsolicited_after_greeting - replies before the first command
+ * are judged as such, not taken for the answer to that command (the
+ * EHLO below would otherwise pass on the stray 250).
+ */
+static void test_unsolicited_after_greeting(void)
+{
+	struct script sc = { "220 hi\r\n250 stray\r\n250 stray\r\n",
+			     good_rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: EHLO x\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
+	CU_ASSERT_EQUAL(rn.r.fail_line, 6);
+	CU_ASSERT(reason_has(&rn, "before the first command"));
+	CU_ASSERT(rn.r.observed && strstr(rn.r.observed, "stray"));
+	/* Judged before the command was written. */
+	CU_ASSERT_EQUAL(sc.writes, 0);
+	run_free(&rn);
+}
+
+/* test_421_after_greeting - a 421 may come at any time: it is kept
+ * for the next expectation and judged as a 421 there */
+static void test_421_after_greeting(void)
+{
+	struct script sc = { "220 hi\r\n421 going down\r\n", good_rules,
+			     1, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: EHLO x\nS: 250\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT(reason_has(&rn, "closed the service (421)"));
+	CU_ASSERT_FALSE(reason_has(&rn, "before the first command"));
+	run_free(&rn);
+}
+
+/* test_extra_reply_hint - a reply waiting before a command that owed
+ * none is named in the mismatch (the verdict is the mismatch's) */
+static void test_extra_reply_hint(void)
+{
+	static const struct rule rules[] = {
+		{ "NOOP", "250 ok\r\n250 extra\r\n", 0 },
+		{ "QUIT", "221 bye\r\n", 1 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: NOOP\nS: 250\nC: QUIT\n"
+		 "S: 221\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT(reason_has(&rn, "replied 250"));
+	CU_ASSERT(reason_has(&rn, "already waiting"));
+	run_free(&rn);
+
+	/* Pipelined: the reply owed to the first command is no hint. */
+	run_text(&rn, HEADER "S: 220\nC: NOOP\nC: NOOP\nS: 250\nS: 221\n",
+		 &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_FALSE(reason_has(&rn, "already waiting"));
+	run_free(&rn);
+}
+
+/* test_control_bytes_are_must - ESC in a reply breaks textstring at
+ * MUST level, while other non-ASCII text stays a SHOULD */
+static void test_control_bytes_are_must(void)
+{
+	struct script sc = { "220 hi \x1b[2J\r\n", good_rules, 0, 0, 0,
+			     "" };
+	struct run rn;
+
+	run_text(&rn, HEADER_SHOULD "S: 220\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_MUST);
+	CU_ASSERT(reason_has(&rn, "control character"));
+	CU_ASSERT(rn.r.observed && strchr(rn.r.observed, 0x1b) == NULL);
+	run_free(&rn);
+
+	sc.greeting = "220 caf\xc3\xa9\r\n";
+	run_text(&rn, HEADER "S: 220\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_level, SC_LEVEL_SHOULD);
+	run_free(&rn);
+}
+
 /* test_register - add this file's suites */
 int test_register(void)
 {
@@ -555,6 +641,11 @@ int test_register(void)
 		{ "shutdown needs a server", test_shutdown_needs_server },
 		{ "interrupted", test_interrupted },
 		{ "hostile flood is bounded", test_hostile_flood_is_bounded },
+		{ "unsolicited after greeting",
+		  test_unsolicited_after_greeting },
+		{ "421 after greeting", test_421_after_greeting },
+		{ "extra reply hint", test_extra_reply_hint },
+		{ "control bytes are MUST", test_control_bytes_are_must },
 		{ NULL, NULL }
 	};
 

@@ -27,10 +27,11 @@ enum sc_reply_violation {
 	SC_RV_BARE_CR		= 1u << 4,  /* CR not followed by LF inside a line */
 	SC_RV_LINE_TOO_LONG	= 1u << 5,  /* line over 512 octets including CRLF */
 	SC_RV_NUL		= 1u << 6,  /* NUL octet in a line */
-	SC_RV_NON_ASCII		= 1u << 7,  /* octet outside textstring (HT, SP..~) */
+	SC_RV_NON_ASCII		= 1u << 7,  /* octet over 0x7e in a line */
 	SC_RV_FLOOD		= 1u << 8,  /* over SC_REPLY_MAX_LINES / _BYTES: parsing stopped */
 	SC_RV_ENHANCED_CLASS	= 1u << 9,  /* enhanced code class differs from reply class */
-	SC_RV_ENHANCED_MISSING	= 1u << 10  /* ENHANCEDSTATUSCODES, but a line has none */
+	SC_RV_ENHANCED_MISSING	= 1u << 10, /* ENHANCEDSTATUSCODES, but a line has none */
+	SC_RV_CONTROL		= 1u << 11  /* C0 control (not HT) or DEL in text */
 };
 
 /* One line of a reply, as offsets into sc_reply.raw. */
