@@ -116,6 +116,8 @@ void term_server(const struct term *t, const char *target,
 				    strlen(info->caps.items[i].params), 64);
 		}
 	}
+	if (info->caps.dropped)
+		fprintf(t->out, " (and %zu more, not kept)", info->caps.dropped);
 	fputc('\n', t->out);
 }
 

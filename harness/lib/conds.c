@@ -82,6 +82,15 @@ static int cond_hold(const struct sc_cond *k,
 		return 0;
 	}
 	c = sc_caps_find(caps, k->keyword);
+	/* A server can push a keyword past the table's bound: then
+	 * neither its presence nor its absence is known. */
+	if (c == NULL && caps->dropped > 0) {
+		snprintf(why, whylen, "%s is not among the first %d EHLO "
+			 "capabilities, and smtpconf did not keep the %zu the "
+			 "server listed after them", k->keyword,
+			 SC_EHLO_MAX_CAPS, caps->dropped);
+		return 0;
+	}
 	if (k->op == SC_COND_ABSENT) {
 		if (c == NULL)
 			return 1;

@@ -183,10 +183,12 @@ static int take_capability(struct sc_capabilities *caps, const char *text,
 	if (kind == 0)
 		return 1;
 	bad = kind != 2;
-	/* Past the bound the line is dropped, but still judged. */
+	/* Past the bound the line is dropped, but counted (so absence is
+	 * never concluded from it) and still judged. */
 	if (caps->count >= SC_EHLO_MAX_CAPS) {
 		struct sc_capability scratch;
 
+		caps->dropped++;
 		return take_params(&scratch, text + n, len - n) || bad;
 	}
 	cap = &caps->items[caps->count++];

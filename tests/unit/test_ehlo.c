@@ -367,6 +367,7 @@ static void test_caps_bound(void)
 
 	CU_ASSERT_EQUAL_FATAL(parse_caps(buf, len, &caps), SC_OK);
 	CU_ASSERT_EQUAL(caps.count, SC_EHLO_MAX_CAPS);
+	CU_ASSERT_EQUAL(caps.dropped, 301 - SC_EHLO_MAX_CAPS);
 	CU_ASSERT_EQUAL(caps.malformed, 0);
 	CU_ASSERT_PTR_NOT_NULL(sc_caps_find(&caps, "CAP000"));
 	CU_ASSERT_PTR_NULL(sc_caps_find(&caps, "LAST"));

@@ -461,6 +461,46 @@ static void test_when_conditions_skip(void)
 	run_free(&rn);
 }
 
+/*
+ * test_conds_past_caps_bound - a keyword the capability table could not
+ * keep is neither present nor absent: the scenario is skipped, never
+ * run on the guess that STARTTLS was not advertised
+ */
+static void test_conds_past_caps_bound(void)
+{
+	static const char *const texts[] = {
+		"title: t\nrfc: 3207 4\nlevel: MUST\nwhen: !STARTTLS\n\n"
+		"S: 220\n",
+		"title: t\nrfc: 3207 4\nlevel: MUST\nwhen: STARTTLS\n\n"
+		"S: 220\n",
+	};
+	struct sc_capabilities caps;
+	struct sc_scenario s;
+	struct sc_vars vars;
+	struct sc_error err;
+	char why[300];
+	size_t i;
+
+	memset(&caps, 0, sizeof(caps));
+	caps.valid = 1;
+	caps.count = 1;
+	memcpy(caps.items[0].keyword, "PIPELINING", 11);
+	sc_vars_init(&vars);
+	for (i = 0; i < 2; i++) {
+		sc_error_clear(&err);
+		CU_ASSERT_FATAL(sc_scenario_parse(texts[i], strlen(texts[i]),
+						  "t.smtp", "t", &vars, &s,
+						  &err) == SC_OK);
+		caps.dropped = 0;
+		CU_ASSERT_EQUAL(sc_conds_hold(&s, &caps, why, sizeof(why)),
+				i == 0);
+		caps.dropped = 3;
+		CU_ASSERT_EQUAL(sc_conds_hold(&s, &caps, why, sizeof(why)), 0);
+		CU_ASSERT(strstr(why, "did not keep the 3") != NULL);
+		sc_scenario_free(&s);
+	}
+}
+
 static void test_ehlo_variable_needs_capability(void)
 {
 	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
@@ -636,6 +676,7 @@ int test_register(void)
 		{ "sessions", test_sessions },
 		{ "unreachable is an error", test_unreachable_is_an_error },
 		{ "when conditions skip", test_when_conditions_skip },
+		{ "conds past the caps bound", test_conds_past_caps_bound },
 		{ "ehlo variable needs capability",
 		  test_ehlo_variable_needs_capability },
 		{ "shutdown needs a server", test_shutdown_needs_server },

@@ -19,6 +19,7 @@ struct sc_capabilities {
 	size_t count;
 	struct sc_capability items[SC_EHLO_MAX_CAPS];
 	unsigned malformed;			/* count of lines that were not ehlo-line */
+	size_t dropped;				/* keywords past SC_EHLO_MAX_CAPS, not kept */
 };
 
 /* sc_ehlo_parse - fill caps from a 250 EHLO reply; returns SC_OK or SC_ERR_PROTOCOL */
