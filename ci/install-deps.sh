@@ -14,6 +14,8 @@
 # openssl (the command) makes each test server's throwaway certificate.
 # tshark reads back the captures of `run --pcap` in the tests; debconf
 # is told not to make dumpcap setuid (nothing here captures live).
+# python3 and libxml2-utils (xmllint) check that the reports stay
+# valid JSON and XML against the hostile server (tests/hostile/).
 # --with-bench adds swaks, libnet-ssleay-perl (swaks' TLS) and
 # hyperfine; Postfix already brings smtp-source.
 #
@@ -28,7 +30,7 @@ set -euo pipefail
 
 BASE_PACKAGES=(build-essential cmake pkg-config clang libssl-dev openssl
 	libpcap-dev libcunit1-dev postfix python3-aiosmtpd libidn12 tshark
-	python3-yaml)
+	python3-yaml python3 libxml2-utils)
 # Servers unpacked beside the system, each by its own ci/mta script.
 UNPACKED_MTAS=(exim opensmtpd)
 BENCH_PACKAGES=(swaks libnet-ssleay-perl hyperfine)

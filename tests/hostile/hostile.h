@@ -1,0 +1,35 @@
+/*
+ * hostile.h - the hostile SMTP server of the test battery.
+ *
+ * hostile_smtpd plays a server that is broken or malicious on
+ * purpose: it floods, stalls, resets, or sends bytes that would break
+ * a terminal, a JSON or XML parser or an HTML page.  Each mode is one
+ * row of the table in hostile_modes.c; hostile_main.c owns the
+ * socket, the processes and the signals.
+ */
+#ifndef HOSTILE_H
+#define HOSTILE_H
+
+#include <stddef.h>
+
+/* The options a mode may read. */
+struct hostile_opts {
+	unsigned interval_ms;	/* slowloris: pause between bytes */
+};
+
+/* mode_fn - serve one accepted connection, then return */
+typedef void (*hostile_mode_fn)(int fd, const struct hostile_opts *o);
+
+struct hostile_mode {
+	const char *name;
+	hostile_mode_fn serve;
+	const char *what;	/* what the server does */
+	const char *verdict;	/* what smtpconf must say */
+};
+
+/* hostile_mode_find - the mode called name, or NULL */
+const struct hostile_mode *hostile_mode_find(const char *name);
+/* hostile_modes_list - print the table for --list-modes */
+void hostile_modes_list(void);
+
+#endif
