@@ -113,7 +113,8 @@ static void run_usage(FILE *out)
 "  -q, --quiet             show only failures and the summary\n"
 "  --no-color              no ANSI colours (NO_COLOR is honoured too)\n"
 "exit: 0 pass, 1 conformance failure, 2 usage/input error,\n"
-"      3 server unreachable or crashed, 130 interrupted\n");
+"      3 a check could not run (server unreachable, crashed, too slow),\n"
+"      130 interrupted\n");
 }
 
 /* set_timeout_option - the three duration options */
@@ -517,7 +518,12 @@ static void warn_unused_waivers(const struct run_state *st)
 				st->waivers.items[i].pattern);
 }
 
-/* exit_code - interrupted > unreachable > conformance failure > pass */
+/*
+ * exit_code - interrupted > not testable > conformance failure > pass.
+ * An ERROR (a check that could not be run: the server unreachable,
+ * crashed, too slow to judge, a broken TLS handshake) is never a pass:
+ * otherwise a server could dodge every check and still exit 0.
+ */
 static int exit_code(const struct run_state *st)
 {
 	size_t i;
@@ -526,7 +532,8 @@ static int exit_code(const struct run_state *st)
 	for (i = 0; i < st->nresults; i++) {
 		const struct sc_result *r = &st->results[i];
 
-		unreachable |= r->unreachable || r->crashed;
+		unreachable |= r->unreachable || r->crashed ||
+			       r->verdict == SC_VERDICT_ERROR;
 		fail |= r->verdict == SC_VERDICT_FAIL &&
 			(st->cfg.fail_on & (1u << r->fail_level));
 	}

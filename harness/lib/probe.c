@@ -29,6 +29,9 @@ static enum wait_outcome probe_reply(struct session *s,
 			     "or %u bytes (smtpconf stopped reading)",
 			     (unsigned)SC_REPLY_MAX_LINES,
 			     (unsigned)SC_REPLY_MAX_BYTES);
+	else if (w == WAIT_TIMEOUT && r->wire_len > 0)
+		sc_error_set(err, SC_ERR_TIMEOUT, "only %zu bytes of a reply "
+			     "within %u ms", r->wire_len, o->step_timeout_ms);
 	else if (w == WAIT_EOF && s->lost[0])
 		sc_error_set(err, SC_ERR_EOF, "%s after %zu bytes of a reply",
 			     s->lost, r->wire_len);

@@ -177,8 +177,9 @@ expect_exit 0 "$smtpconf" run "$scenarios" --only 'rfc5321/timeout/*' \
 	--target "127.0.0.1:$MOCK_PORT" --no-color --json "$SCRATCH/r.json"
 expect_output "$SCRATCH/out" "^SKIP +SHOULD +rfc5321/timeout/idle-5-minutes:"
 expect_output "$SCRATCH/r.json" "run with --slow"
-# A server_timeout that makes no duration is an error, not a pass.
-expect_exit 0 "$smtpconf" run "$scenarios" --only 'rfc5321/timeout/idle-5*' \
+# A server_timeout that makes no duration is an error, not a pass
+# (exit 3: a check could not run).
+expect_exit 3 "$smtpconf" run "$scenarios" --only 'rfc5321/timeout/idle-5*' \
 	--target "127.0.0.1:$MOCK_PORT" --no-color --slow \
 	--var server_timeout=3
 expect_output "$SCRATCH/out" "^ERROR +SHOULD +rfc5321/timeout/idle-5-minutes:"
