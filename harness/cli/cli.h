@@ -5,6 +5,7 @@
 #ifndef SMTPCONF_CLI_H
 #define SMTPCONF_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 #include "smtpconf/scenario.h"
 
@@ -34,6 +35,10 @@ int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_fuzz(int argc, char **argv);
+
+/* signals.c: set by SIGINT/SIGTERM once cli_install_signals ran */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_install_signals(void);
 
 /* options.c */
 int cli_parse_duration(const char *s, unsigned *ms);

@@ -63,29 +63,6 @@ struct fuzz_state {
 	char buf[SC_FUZZ_SESSION_MAX];
 };
 
-static volatile sig_atomic_t interrupted;
-
-/* on_signal - remember the request; the loop stops soon */
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/* install_signals - SIGINT/SIGTERM stop the loop; SIGPIPE never kills */
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
 /* fuzz_usage - the options of `smtpconf fuzz` */
 static void fuzz_usage(FILE *out)
 {
@@ -635,7 +612,7 @@ static void fuzz_loop(struct fuzz_state *st)
 	if (out == NULL)
 		return;
 	limit = st->cfg.max_time_ms ? t0 + st->cfg.max_time_ms : 0;
-	for (i = 0; !interrupted; i++) {
+	for (i = 0; !cli_interrupted; i++) {
 		if (st->cfg.runs && i >= st->cfg.runs)
 			break;
 		if (limit && sc_now_ms() >= limit)
@@ -661,7 +638,7 @@ static int fuzz_setup(struct fuzz_state *st, int argc, char **argv)
 		return rc;
 	if (st->cfg.runs == 0 && st->cfg.max_time_ms == 0)
 		st->cfg.runs = 1000;
-	st->cfg.fo.run.interrupted = &interrupted;
+	st->cfg.fo.run.interrupted = &cli_interrupted;
 	sc_mutator_init(&st->mut, st->cfg.seed);
 	if (load_dict(st) < 0 || load_corpus(st) < 0)
 		return -1;
@@ -692,7 +669,7 @@ int cmd_fuzz(int argc, char **argv)
 
 	if (st == NULL)
 		return EXIT_UNREACHABLE;
-	install_signals();
+	cli_install_signals();
 	rc = fuzz_setup(st, argc, argv);
 	if (rc == 1)
 		fuzz_usage(stdout);
@@ -703,7 +680,7 @@ int cmd_fuzz(int argc, char **argv)
 		       : EXIT_USAGE;
 	}
 	fuzz_loop(st);
-	rc = interrupted ? EXIT_INTERRUPTED : st->worst;
+	rc = cli_interrupted ? EXIT_INTERRUPTED : st->worst;
 	fuzz_free(st);
 	free(st);
 	return rc;

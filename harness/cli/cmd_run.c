@@ -38,29 +38,6 @@ struct run_config {
 	char command_line[4096];
 };
 
-static volatile sig_atomic_t interrupted;
-
-/* on_signal - remember the request; the runner stops at the next step */
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/* install_signals - SIGINT/SIGTERM stop the run; SIGPIPE never kills us */
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
 /* run_usage - the options of `smtpconf run` */
 static void run_usage(FILE *out)
 {
@@ -325,7 +302,7 @@ static int config_init(struct run_config *cfg, int argc, char **argv)
 		cfg->sched.jobs = 1;
 	if (cfg->npaths == 0)
 		cfg->paths[cfg->npaths++] = (char *)cli_default_suite();
-	cfg->opts.interrupted = &interrupted;
+	cfg->opts.interrupted = &cli_interrupted;
 	return 0;
 }
 
@@ -462,7 +439,7 @@ static int run_all(struct run_state *st)
 	}
 	if (rc < 0)
 		return -1;
-	if (interrupted)
+	if (cli_interrupted)
 		mark_rest(st, SC_VERDICT_NOTRUN, "interrupted before it ran",
 			  0);
 	return 0;
@@ -486,7 +463,7 @@ static int write_report(struct run_state *st, const char *path,
 	info.command_line = st->cfg.command_line;
 	info.started_unix_ms = st->started_unix_ms;
 	info.duration_ms = sc_now_ms() - st->t0;
-	info.interrupted = interrupted != 0;
+	info.interrupted = cli_interrupted != 0;
 	info.shard_index = st->cfg.sched.shard_k;
 	info.shard_count = st->cfg.sched.shard_n;
 	info.server = &st->server;
@@ -508,7 +485,7 @@ static void warn_unused_waivers(const struct run_state *st)
 {
 	size_t i;
 
-	if (interrupted)
+	if (cli_interrupted)
 		return;
 	for (i = 0; i < st->waivers.count; i++)
 		if (st->waivers.items[i].used == 0)
@@ -537,7 +514,7 @@ static int exit_code(const struct run_state *st)
 		fail |= r->verdict == SC_VERDICT_FAIL &&
 			(st->cfg.fail_on & (1u << r->fail_level));
 	}
-	if (interrupted)
+	if (cli_interrupted)
 		return EXIT_INTERRUPTED;
 	if (unreachable)
 		return EXIT_UNREACHABLE;
@@ -588,7 +565,7 @@ static int finish(struct run_state *st)
 	code = exit_code(st);
 
 	term_summary(&st->term, &st->tally, sc_now_ms() - st->t0,
-		     interrupted != 0);
+		     cli_interrupted != 0);
 	bad |= write_report(st, st->cfg.json_path, sc_report_json);
 	bad |= write_report(st, st->cfg.junit_path, sc_report_junit);
 	bad |= write_report(st, st->cfg.html_path, sc_report_html);
@@ -619,7 +596,7 @@ int cmd_run(int argc, char **argv)
 		free(st);
 		return EXIT_USAGE;
 	}
-	install_signals();
+	cli_install_signals();
 	term_init(&st->term, stdout, st->cfg.no_color, st->cfg.verbose,
 		  st->cfg.quiet);
 	st->started_unix_ms = wall_ms();
