@@ -40,6 +40,14 @@
 static volatile sig_atomic_t sig_stop;
 static int sig_pipe[2] = {-1, -1};
 
+/*
+ * The listening process, as its session children knew it when they
+ * were forked.  A child whose parent is gone has been re-parented (to
+ * a subreaper such as smtpconf, or to init), and its faults must not
+ * signal whoever adopted it.
+ */
+static pid_t server_pid;
+
 /* One child per session, so the parent can signal and reap it. */
 struct server {
 	const struct mock_config *cfg;
@@ -104,14 +112,17 @@ static void dump_core(void)
 void mock_fault(enum mock_fault f)
 {
 	long pid = (long)getppid();
+	int orphaned = getppid() != server_pid;
 
 	switch (f) {
 	case MOCK_FAULT_CRASH:
-		kill(getppid(), SIGABRT);
+		if (!orphaned)
+			kill(server_pid, SIGABRT);
 		signal(SIGABRT, SIG_DFL);
 		abort();
 	case MOCK_FAULT_EXIT:
-		kill(getppid(), SIGUSR1);
+		if (!orphaned)
+			kill(server_pid, SIGUSR1);
 		_exit(1);
 	case MOCK_FAULT_ASAN:
 		fprintf(stderr, "================================"
@@ -447,6 +458,7 @@ static void server_accept(struct server *srv)
 		return;
 	}
 	srv->sessions++;
+	server_pid = getpid();
 	pid = fork();
 	if (pid == 0)
 		child_run(srv, fd);	/* does not return */
