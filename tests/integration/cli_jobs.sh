@@ -11,19 +11,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 scratch_dir
 command -v python3 >/dev/null || { echo "python3 missing"; exit 77; }
 
-# pick_port - a loopback port nothing accepts on
-pick_port() {
-	local p i
-	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 12000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			PORT=$p
-			return 0
-		fi
-	done
-	die "no free port"
-}
-
 # run_spawned NAME MODES ARGS... - a run on its own mock; reports NAME.*
 run_spawned() {
 	local name=$1 modes=$2

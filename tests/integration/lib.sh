@@ -66,3 +66,16 @@ expect_output() {
 		die "$1 has no line matching /$2/"
 	}
 }
+
+# pick_port - a loopback port nothing accepts on (below the ephemeral range)
+pick_port() {
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 12000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			PORT=$p
+			return 0
+		fi
+	done
+	die "no free port"
+}
