@@ -243,6 +243,11 @@ static const struct mock_mode_def mode_table[] = {
 	 "RFC 3207 4.2: after the handshake the server MUST discard what "
 	 "it knew",
 	 "keeps EHLO and the open mail transaction across the handshake"},
+	{"tls-keep-ehlo", FLAG(MF_TLS_KEEP_EHLO), NULL,
+	 "RFC 3207 4.2: after the handshake the server MUST discard the "
+	 "EHLO",
+	 "forgets the transaction at the handshake but still counts the "
+	 "plaintext EHLO as given"},
 	{"tls-readvertise", FLAG(MF_TLS_READVERTISE), NULL,
 	 "RFC 3207 4.2: no STARTTLS in an EHLO reply inside TLS",
 	 "lists STARTTLS in the EHLO reply after the handshake too"},

@@ -35,7 +35,7 @@ int mock_tls_offered(const struct mock_modes *m)
 {
 	static const enum mock_flag offering[] = {
 		MF_STARTTLS, MF_TLS_INJECT, MF_TLS_KEEP_STATE,
-		MF_TLS_READVERTISE, MF_STARTTLS_ARG_OK, MF_STARTTLS_TWICE_OK,
+		MF_TLS_KEEP_EHLO, MF_TLS_READVERTISE, MF_STARTTLS_ARG_OK, MF_STARTTLS_TWICE_OK,
 		MF_TLS_GARBAGE, MF_TLS_CUT,
 	};
 	size_t i;
@@ -99,8 +99,9 @@ void mock_tls_stop_feed(struct mock_session *s, const char *rest, size_t n)
 /*
  * mock_tls_started - RFC 3207 4.2: "the SMTP protocol is reset to the
  * initial state ... The server MUST discard any knowledge obtained
- * from the client" (tls-keep-state keeps EHLO and the transaction);
- * then tls-inject runs what was pipelined in plaintext.
+ * from the client" (tls-keep-state keeps EHLO and the transaction,
+ * tls-keep-ehlo only EHLO); then tls-inject runs what was pipelined
+ * in plaintext.
  */
 void mock_tls_started(struct mock_session *s)
 {
@@ -110,7 +111,8 @@ void mock_tls_started(struct mock_session *s)
 	s->tls = 1;
 	s->tls_start = 0;
 	if (!on(s->modes, MF_TLS_KEEP_STATE)) {
-		s->helo = 0;
+		if (!on(s->modes, MF_TLS_KEEP_EHLO))
+			s->helo = 0;
 		s->mail = 0;
 		s->nrcpt = 0;
 		s->tx_utf8 = 0;
