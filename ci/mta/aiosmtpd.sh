@@ -22,6 +22,13 @@
 # reads the key (so nobody owns it); any other user runs it as itself
 # (-n).
 #
+# With SMTPCONF_AUTH_USER and SMTPCONF_AUTH_PASS set, start runs
+# aiosmtpd_auth.py (beside this script) instead: the same server, Sink
+# handler and STARTTLS, plus one test account for AUTH PLAIN, LOGIN and
+# CRAM-MD5, which aiosmtpd lists and accepts only inside TLS (its
+# default auth_require_tls).  aiosmtpd's own command line cannot name an
+# account: there every AUTH fails.
+#
 # /usr/bin/python3 is named on purpose: Debian's package is importable
 # only by Debian's interpreter, and the python3 first on PATH may be
 # another one.
@@ -69,7 +76,8 @@ server_pid() {
 	pid_is "$pid" python3 || return 1
 	# Any python3 may have inherited the number: check it is ours.
 	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-	[[ $cmdline == *"-m aiosmtpd "* ]] || return 1
+	[[ $cmdline == *"-m aiosmtpd "* || $cmdline == *aiosmtpd_auth.py* ]] ||
+		return 1
 	echo "$pid"
 }
 
@@ -111,11 +119,19 @@ cmd_start() {
 	else
 		make_test_cert "$dir/tls" aiosmtpd.smtpconf.test
 	fi
-	args=(-m aiosmtpd -l "127.0.0.1:$port" --tlscert "$dir/tls/cert.pem"
-		--tlskey "$dir/tls/key.pem" --no-requiretls
-		-c aiosmtpd.handlers.Sink)
-	# Only root can switch to nobody; anyone else must say -n.
-	[[ $(id -u) == 0 ]] || args+=(-n)
+	if [[ -n ${SMTPCONF_AUTH_USER:-} && -n ${SMTPCONF_AUTH_PASS:-} ]]; then
+		# It switches to nobody by itself too, after reading the key.
+		args=("$here/aiosmtpd_auth.py" 127.0.0.1 "$port"
+			"$dir/tls/cert.pem" "$dir/tls/key.pem")
+		version="$version with the test account"
+	else
+		args=(-m aiosmtpd -l "127.0.0.1:$port"
+			--tlscert "$dir/tls/cert.pem"
+			--tlskey "$dir/tls/key.pem" --no-requiretls
+			-c aiosmtpd.handlers.Sink)
+		# Only root can switch to nobody; anyone else must say -n.
+		[[ $(id -u) == 0 ]] || args+=(-n)
+	fi
 	# The server stays in the foreground: $! is its PID.  aiosmtpd sets
 	# its own SIGINT handler, so the SIGINT that a background job
 	# starts ignoring still stops it.
