@@ -85,19 +85,7 @@ row_of() {
 
 # A report with every kind of section, and hostile text in it.
 mkdir -p "$SCRATCH/hostile"
-cat >"$SCRATCH/hostile/evil.smtp" <<'EOF'
-title: <script>alert(1)</script> "'><img src=x onerror=alert(1)>
-rfc:   5321 4.2.4
-level: MUST
-tags:  hostile
-quote: </textarea> ]]> <!-- <svg onload=alert(1)>
-
-S: 220
-R: "XYZZY <script>alert(2)</script>\x1b[31m\xff\xfe\xe2\x80\xae\0\r\n"
-S: 250
-C: QUIT
-S: 221 closed
-EOF
+cp "$(dirname "$0")/hostile-scenario/evil.smtp" "$SCRATCH/hostile/"
 printf 'rfc5321/unknown-verb/digits  closes on digits by design\n' \
 	>"$SCRATCH/waivers"
 start_mock "$mock" unknown-502,rset-no-reset

@@ -94,19 +94,7 @@ grep -q '<dt>Reply 502</dt><dd><b>Command not implemented</b>' "$html" ||
 
 # Hostile text in the dialogue: shown escaped, never as markup.
 mkdir -p "$SCRATCH/hostile"
-cat >"$SCRATCH/hostile/evil.smtp" <<'EOF'
-title: <script>alert(1)</script> "'><img src=x onerror=alert(1)>
-rfc:   5321 4.2.4
-level: MUST
-tags:  hostile
-quote: </textarea> ]]> <!-- <svg onload=alert(1)>
-
-S: 220
-R: "XYZZY <script>alert(2)</script>\x1b[31m\xff\xfe\xe2\x80\xae\0\r\n"
-S: 250
-C: QUIT
-S: 221 closed
-EOF
+cp "$(dirname "$0")/hostile-scenario/evil.smtp" "$SCRATCH/hostile/"
 expect_exit 1 run "$SCRATCH/hostile"
 check_page
 grep -Eqi '<svg onload|<img|</textarea' "$html" && die "markup got through"
