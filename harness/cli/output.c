@@ -190,8 +190,8 @@ static void put_transcript(const struct term *t, const struct sc_result *r)
 			r->tx_dropped);
 }
 
-/* term_result - one line per scenario; details under failures and errors */
-void term_result(const struct term *t, const struct sc_result *r)
+/* put_result - one line per scenario; details under failures and errors */
+static void put_result(const struct term *t, const struct sc_result *r)
 {
 	const struct sc_scenario *s = r->scenario;
 	int detail = r->verdict == SC_VERDICT_FAIL ||
@@ -225,6 +225,17 @@ void term_result(const struct term *t, const struct sc_result *r)
 		s->rfc);
 	if (t->verbose)
 		put_transcript(t, r);
+}
+
+/*
+ * term_result - a result as soon as it is known: flushed, because in CI
+ * stdout is a pipe or a file and a live log (or a run killed by a job
+ * timeout) should show what already ran.
+ */
+void term_result(const struct term *t, const struct sc_result *r)
+{
+	put_result(t, r);
+	fflush(t->out);
 }
 
 /* tally_add - count a result */
