@@ -19,22 +19,8 @@ start_mock "$mock" delay=400
 "$smtpconf" run "$SCRATCH/suite" --target "127.0.0.1:$MOCK_PORT" --no-color \
 	--json "$SCRATCH/r.json" --junit "$SCRATCH/r.xml" \
 	>"$SCRATCH/out" 2>"$SCRATCH/err" &
-pid=$!
-for _ in $(seq 1 600); do
-	grep -q '^PASS' "$SCRATCH/out" && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-grep -q '^PASS' "$SCRATCH/out" || die "no result printed within 60 s"
-kill -INT "$pid"
-for _ in $(seq 1 50); do
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && { kill -9 "$pid"; die "did not stop on SIGINT"; }
-wait "$pid"
-rc=$?
-[ "$rc" = 130 ] || die "exit status $rc after SIGINT, expected 130"
+interrupt_after_first_result $! "$SCRATCH/out"
+[ "$RUN_RC" = 130 ] || die "exit status $RUN_RC after SIGINT, expected 130"
 expect_output "$SCRATCH/r.json" '"interrupted": true'
 expect_output "$SCRATCH/r.json" '"verdict": "pass"'
 expect_output "$SCRATCH/r.json" '"verdict": "notrun"'

@@ -80,17 +80,8 @@ done
 start_mock "$mock" delay=400
 "$smtpconf" run "$SCRATCH/slow" --target "127.0.0.1:$MOCK_PORT" -j 4 \
 	--no-color --json "$SCRATCH/i.json" >"$SCRATCH/i.txt" 2>&1 &
-pid=$!
-sleep 3.5
-kill -INT "$pid"
-for _ in $(seq 1 50); do
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && { kill -9 "$pid"; die "did not stop on SIGINT"; }
-wait "$pid"
-rc=$?
-[ "$rc" = 130 ] || die "exit status $rc after SIGINT, expected 130"
+interrupt_after_first_result $! "$SCRATCH/i.txt"
+[ "$RUN_RC" = 130 ] || die "exit status $RUN_RC after SIGINT, expected 130"
 expect_output "$SCRATCH/i.json" '"interrupted": true'
 expect_output "$SCRATCH/i.json" '"verdict": "pass"'
 expect_output "$SCRATCH/i.json" '"verdict": "notrun"'

@@ -79,3 +79,26 @@ pick_port() {
 	done
 	die "no free port"
 }
+
+# interrupt_after_first_result PID OUT - SIGINT to the run PID once its
+# output file OUT shows a first PASS line (results are flushed one at a
+# time), as a user's Ctrl-C in the middle of a run; the run must stop
+# within 5 s.  Sets RUN_RC to its exit status.
+interrupt_after_first_result() {
+	local pid=$1 out=$2
+	for _ in $(seq 1 600); do
+		grep -q '^PASS' "$out" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q '^PASS' "$out" || die "no result printed within 60 s"
+	kill -INT "$pid"
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null &&
+		{ kill -9 "$pid"; die "did not stop on SIGINT"; }
+	wait "$pid"
+	RUN_RC=$?
+}
