@@ -138,14 +138,11 @@ for mode in file dir; do
 	out=$SCRATCH/int.pcap
 	[ $mode = dir ] && out=$SCRATCH/int/
 	"$smtpconf" run "$SCRATCH/suite" --target "127.0.0.1:$MOCK_PORT" \
-		-q --json "$SCRATCH/i-$mode.json" --pcap "$out" \
+		--no-color --json "$SCRATCH/i-$mode.json" --pcap "$out" \
 		>"$SCRATCH/out" 2>"$SCRATCH/err" &
-	pid=$!
-	sleep 3
-	kill -INT "$pid"
-	wait "$pid"
-	rc=$?
-	[ "$rc" = 130 ] || die "exit status $rc after SIGINT, expected 130"
+	interrupt_after_first_result $! "$SCRATCH/out"
+	[ "$RUN_RC" = 130 ] ||
+		die "exit status $RUN_RC after SIGINT, expected 130"
 	no_temp_files "$SCRATCH"
 	no_temp_files "$SCRATCH/int"
 done
