@@ -158,6 +158,20 @@ void run_error(struct run_ctx *c, const struct sc_step *st,
 	(void)status;
 }
 
+/* run_skip - the scenario turned out not to apply to this server */
+__attribute__((format(printf, 3, 4)))
+static void run_skip(struct run_ctx *c, const struct sc_step *st,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	c->res->verdict = SC_VERDICT_SKIP;
+	c->res->fail_line = st->line;
+	va_start(ap, fmt);
+	set_reason(c, fmt, ap);
+	va_end(ap);
+}
+
 /* run_interrupted - the user stopped the run: this scenario did not finish */
 int run_interrupted(struct run_ctx *c, const struct sc_step *st)
 {
@@ -479,6 +493,27 @@ static int mismatch(struct run_ctx *c, const struct sc_step *st,
 }
 
 /*
+ * premise_unmet - a reply the scenario marked `premise` was another:
+ * the server does not take the path the scenario's rule is about (it
+ * accepts MAIL without EHLO, say), which breaks no rule, so the
+ * scenario has nothing to check on it and is skipped, not failed.
+ */
+static int premise_unmet(struct run_ctx *c, const struct sc_step *st,
+			 const struct sc_reply *r)
+{
+	char after[200];
+
+	after_what(c, after, sizeof(after));
+	set_expected_observed(c, &st->expect, r, NULL);
+	run_skip(c, st, "premise not met at line %u: %s the server replied "
+		 "%s, not %s, so this scenario has nothing to check on this "
+		 "server%s%s%s", st->line, after, c->res->observed,
+		 c->res->expected, st->note ? " (" : "",
+		 st->note ? st->note : "", st->note ? ")" : "");
+	return STEP_STOP;
+}
+
+/*
  * judge_unsolicited - the server sent data after its greeting, before
  * the first command: a reply nobody asked for, which would otherwise
  * be taken for the answer to that command.
@@ -740,6 +775,8 @@ int judge_reply(struct run_ctx *c, const struct sc_step *st,
 	if (!expect_matches(&st->expect, r)) {
 		if (r->code == 421)
 			return unexpected_421(c, st, s, r);
+		if (st->expect.premise)
+			return premise_unmet(c, st, r);
 		return mismatch(c, st, s, r);
 	}
 	if (!st->expect.then_closed)

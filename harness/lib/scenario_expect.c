@@ -1,7 +1,7 @@
 /*
  * scenario_expect.c - S: lines, what a scenario accepts as the reply.
  *
- *   S: [!]PAT(|PAT)* [ENHANCED] [/REGEX/] [closed] [# note]
+ *   S: [!]PAT(|PAT)* [ENHANCED] [/REGEX/] [closed] [premise] [# note]
  *
  * PAT follows RFC 5321 4.2's Reply-code (%x32-35 %x30-35 %x30-39) with
  * 'x' for "any digit"; ENHANCED follows RFC 3463 2 (class "." subject
@@ -27,7 +27,7 @@ static const struct {
 
 /* The stages of an S: line, in the order they must come. */
 enum expect_stage {
-	ST_CODES, ST_ENHANCED, ST_REGEX, ST_CLOSED
+	ST_CODES, ST_ENHANCED, ST_REGEX, ST_CLOSED, ST_PREMISE
 };
 
 /* code_pattern - one PAT, line[a..b), into cp */
@@ -391,8 +391,15 @@ static int expect_word(struct sc_parser *p, size_t a, size_t b,
 		e->then_closed = 1;
 		return SC_OK;
 	}
+	if (*stage < ST_PREMISE && b - a == 7 &&
+	    memcmp(p->line + a, "premise", 7) == 0) {
+		*stage = ST_PREMISE;
+		e->premise = 1;
+		return SC_OK;
+	}
 	return sp_error(p, a, "unexpected '%s' (an S: line is: codes "
-			"[enhanced code] [/regex/] [closed] [# comment])",
+			"[enhanced code] [/regex/] [closed] [premise] "
+			"[# comment])",
 			sp_show(p->line + a, b - a, show, sizeof(show)));
 }
 

@@ -230,4 +230,6 @@ void sc_expect_format(const struct sc_expect *e, struct sc_buf *out)
 	}
 	if (e->then_closed)
 		sc_buf_puts(out, " closed");
+	if (e->premise)
+		sc_buf_puts(out, " premise");
 }

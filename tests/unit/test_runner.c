@@ -381,6 +381,32 @@ static void test_then_closed(void)
 	run_free(&rn);
 }
 
+/* A premise reply that differs skips; one that holds lets the rest judge */
+static void test_premise(void)
+{
+	static const struct rule rules[] = {
+		{ "MAIL", "250 ok\r\n", 0 },
+		{ "NOOP", "250 ok\r\n", 0 },
+		{ NULL, NULL, 0 }
+	};
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct run rn;
+
+	run_text(&rn, HEADER "S: 220\nC: MAIL FROM:<>\n"
+		 "S: 503 premise # refused before EHLO\nC: NOOP\nS: 500\n",
+		 &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_SKIP);
+	CU_ASSERT(reason_has(&rn, "premise not met at line 7"));
+	CU_ASSERT(reason_has(&rn, "(refused before EHLO)"));
+	run_free(&rn);
+	/* The premise holds (250), so NOOP's 250 against 500 fails. */
+	run_text(&rn, HEADER "S: 220\nC: MAIL FROM:<>\n"
+		 "S: 250 premise\nC: NOOP\nS: 500\n", &sc);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_line, 9);
+	run_free(&rn);
+}
+
 static void test_reply_syntax_is_always_checked(void)
 {
 	static const struct rule rules[] = {
@@ -670,6 +696,7 @@ int test_register(void)
 		{ "421 but stays open", test_421_but_stays_open },
 		{ "on-421: end-session", test_on_421_end_session },
 		{ "then closed", test_then_closed },
+		{ "premise", test_premise },
 		{ "reply syntax always checked",
 		  test_reply_syntax_is_always_checked },
 		{ "batch is one write", test_batch_is_one_write },

@@ -398,13 +398,15 @@ static void test_expectations(void)
 		"S: 221 closed\n"
 		"S: x5x 5.7.0\n"
 		"S: !250 5.0.0\n"
-		"S: 250 !/STARTTLS/ closed\n";
+		"S: 250 !/STARTTLS/ closed\n"
+		"S: 503 premise # MAIL before EHLO refused\n"
+		"S: 221 2.0.0 /bye/ closed premise\n";
 	struct sc_scenario s;
 	struct sc_error e;
 	const struct sc_expect *x;
 
 	CU_ASSERT_EQUAL_FATAL(parse(text, &s, &e), SC_OK);
-	CU_ASSERT_EQUAL_FATAL(s.nsteps, 11);
+	CU_ASSERT_EQUAL_FATAL(s.nsteps, 13);
 	x = &s.steps[0].expect;
 	CU_ASSERT_EQUAL(x->nalts, 1);
 	CU_ASSERT_EQUAL(memcmp(x->alts[0].d, "250", 3), 0);
@@ -439,6 +441,15 @@ static void test_expectations(void)
 	CU_ASSERT_STRING_EQUAL(x->text_regex, "STARTTLS");
 	CU_ASSERT_TRUE(x->text_negate);
 	CU_ASSERT_TRUE(x->then_closed);
+	CU_ASSERT_FALSE(x->premise);
+	x = &s.steps[11].expect;
+	CU_ASSERT_TRUE(x->premise);
+	CU_ASSERT_FALSE(x->then_closed);
+	CU_ASSERT_STRING_EQUAL(s.steps[11].note, "MAIL before EHLO refused");
+	x = &s.steps[12].expect;
+	CU_ASSERT_TRUE(x->premise);
+	CU_ASSERT_TRUE(x->then_closed);
+	CU_ASSERT_STRING_EQUAL(x->text_regex, "bye");
 	sc_scenario_free(&s);
 }
 
@@ -657,6 +668,8 @@ static void test_expect_errors(void)
 	ERR(HDR "S: 250 closed /a/\n", 4, 15, "unexpected '/a/'");
 	ERR(HDR "S: 250 2.0.0 2.0.0\n", 4, 14, "unexpected '2.0.0'");
 	ERR(HDR "S: 250 ok\n", 4, 8, "unexpected 'ok'");
+	ERR(HDR "S: 250 premise closed\n", 4, 16, "unexpected 'closed'");
+	ERR(HDR "S: 250 premise premise\n", 4, 16, "unexpected 'premise'");
 	ERR(HDR "S: 250#x\n", 4, 4, "a pattern is three characters");
 }
 

@@ -230,6 +230,8 @@ static void test_expect_format(void)
 		{ "S:   221    closed   # bye", "221 closed" },
 		{ "S: 250 /a\\/b/", "250 /a\\/b/" },
 		{ "S: 250 /a\\.b/", "250 /a\\.b/" },
+		{ "S: 503  premise # x", "503 premise" },
+		{ "S: 221 closed premise", "221 closed premise" },
 	};
 	char text[256];
 	struct sc_scenario s, again;
@@ -254,6 +256,8 @@ static void test_expect_format(void)
 				       s.steps[0].expect.enhanced);
 		CU_ASSERT_EQUAL(again.steps[0].expect.then_closed,
 				s.steps[0].expect.then_closed);
+		CU_ASSERT_EQUAL(again.steps[0].expect.premise,
+				s.steps[0].expect.premise);
 		if (s.steps[0].expect.text_regex)
 			CU_ASSERT_STRING_EQUAL(
 				again.steps[0].expect.text_regex,

@@ -59,6 +59,8 @@ struct sc_expect {
 	char *text_regex;	/* POSIX ERE matched case-insensitively against the reply text, NULL for none */
 	int text_negate;	/* "!/REGEX/": the text must NOT match */
 	int then_closed;	/* "S: 421 closed": the server must close right after */
+	int premise;		/* "S: 503 premise": another reply means the
+				   scenario has nothing to check (skip) */
 };
 
 enum sc_step_kind {
