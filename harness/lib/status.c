@@ -36,10 +36,15 @@ __attribute__((format(printf, 3, 0)))
 static enum sc_status error_vset(struct sc_error *err, enum sc_status status,
 				 const char *fmt, va_list ap)
 {
+	char msg[sizeof(err->msg)];
+
 	if (err == NULL)
 		return status;
+	/* Through a copy: callers wrap a message in itself ("...: %s",
+	 * err->msg), and vsnprintf into its own argument is undefined. */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	err->status = status;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	memcpy(err->msg, msg, sizeof(err->msg));
 	return status;
 }
 

@@ -418,6 +418,10 @@ static void test_tcp_failures(void)
 	fd = tcp_pair(&t);
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL(tcp_start(&t, 200, &err), SC_ERR_TIMEOUT);
+	/* The message wraps the transport's in itself: whole, once. */
+	CU_ASSERT(strstr(err.msg, "TLS handshake with 127.0.0.1:") == err.msg);
+	CU_ASSERT(strstr(err.msg + 1, "TLS handshake with") == NULL);
+	CU_ASSERT(strstr(err.msg, "before the deadline") != NULL);
 	close(fd);
 	fd = tcp_pair(&t);
 	CU_ASSERT_FATAL(fd >= 0);
