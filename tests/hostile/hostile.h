@@ -12,9 +12,20 @@
 
 #include <stddef.h>
 
+/* The broken TLS handshakes of the tls-* and starttls-* modes. */
+enum tls_trick {
+	TLS_TRICK_NONE,		/* not a TLS mode */
+	TLS_TRICK_GARBAGE,	/* bytes that are no TLS record */
+	TLS_TRICK_HEADER_CLOSE,	/* a record header, then a close */
+	TLS_TRICK_CUT_HELLO,	/* a real ServerHello, then a close */
+	TLS_TRICK_HALF_RECORD,	/* ServerHello, half a record, silence */
+	TLS_TRICK_ENDLESS	/* junk handshake records without end */
+};
+
 /* The options a mode may read. */
 struct hostile_opts {
 	unsigned interval_ms;	/* slowloris: pause between bytes */
+	enum tls_trick trick;	/* the mode's row sets it */
 };
 
 /* mode_fn - serve one accepted connection, then return */
@@ -25,10 +36,13 @@ struct hostile_mode {
 	hostile_mode_fn serve;
 	const char *what;	/* what the server does */
 	const char *verdict;	/* what smtpconf must say */
+	enum tls_trick trick;	/* tls-* and starttls-* modes */
 };
 
 /* hostile_mode_find - the mode called name, or NULL */
 const struct hostile_mode *hostile_mode_find(const char *name);
+/* hostile_tls_trick - play one broken handshake on fd, then return */
+void hostile_tls_trick(int fd, enum tls_trick t);
 /* hostile_modes_list - print the table for --list-modes */
 void hostile_modes_list(void);
 

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # hostile_case.sh SMTPCONF HOSTILE PEAK_RSS SCENARIOS RSS_LIMIT_KIB MODE
-#                 EXIT SCOPE REASON-ERE
+#                 EXIT SCOPE TLS REASON-ERE
 #
 # One line of tests/hostile/cases.txt: start hostile_smtpd in MODE,
 # run smtpconf against it (the whole suite when SCOPE is "all", a few
 # scenarios when it is "few": the modes that stall cost one step
-# timeout per scenario) with every report on, and check that
+# timeout per scenario; the STARTTLS scenarios when it is "starttls")
+# with --tls TLS unless TLS is "-", every report on, and check that
 #  - smtpconf exits with EXIT and its output matches REASON-ERE,
 #    and every scenario got a verdict (no crash, no hang: CTest's
-#    TIMEOUT bounds the run; nothing here measures time);
+#    TIMEOUT bounds the run; nothing here measures time); when the
+#    probe found the server unreachable (a failed implicit TLS or
+#    STARTTLS handshake), every scenario is an ERROR saying so;
 #  - no sanitizer report is on stderr (the ASan build runs this too);
 #  - its peak RSS stays under RSS_LIMIT_KIB (0: not measured, as in
 #    the sanitizer build, whose shadow memory and quarantine make RSS
@@ -21,13 +24,16 @@
 . "$(dirname "$0")/../integration/lib.sh"
 
 smtpconf=$1 hostile=$2 peak_rss=$3 scenarios=$4 rss_limit=$5 mode=$6
-want_exit=$7 scope=$8 reason=${9:-}
+want_exit=$7 scope=$8 tls=$9 reason=${10:-}
 scratch_dir
 
 FEW=(--only rfc5321/session/greeting --only rfc5321/ehlo/basic
 	--only rfc5321/data/basic --only rfc5321/quit/basic
 	--only rfc5321/flood/unknown-verbs --only smuggling/data-end-lf-lf
 	--only rfc5321/overload/sessions-greeted)
+# Every scenario with a `starttls` step, and two without.
+STARTTLS=(--only 'rfc3207/*' --only rfc5321/session/greeting
+	--only rfc5321/ehlo/basic)
 HOSTILE_PID=""
 # Debian's python3 (ci/install-deps.sh); a pyenv shim takes seconds.
 PY=/usr/bin/python3
@@ -67,6 +73,8 @@ start_hostile() {
 run_against() {
 	local sel=()
 	[ "$scope" = few ] && sel=("${FEW[@]}")
+	[ "$scope" = starttls ] && sel=("${STARTTLS[@]}")
+	[ "$tls" = - ] || sel+=(--tls "$tls")
 	mkdir -p "$2"
 	start_hostile "$1" "$2"
 	"$peak_rss" "$2/rss" "$smtpconf" run "$scenarios" "${sel[@]}" \
@@ -128,6 +136,7 @@ check_run() {
 print(json.load(open(sys.argv[1]))["summary"]["total"])' "$d/r.json") ||
 		die "no summary in the JSON report"
 	lines=$(grep -Ec '^(PASS|FAIL|ERROR|SKIP|WAIVED) ' "$d/out")
+	[ "$lines" = 0 ] && all_unreachable "$d" && lines=$total
 	[ "$total" -gt 0 ] && [ "$lines" = "$total" ] ||
 		die "$lines verdict lines for $total scenarios"
 	rss=$(cat "$d/rss")
@@ -136,6 +145,17 @@ print(json.load(open(sys.argv[1]))["summary"]["total"])' "$d/r.json") ||
 		die "peak RSS $rss KiB is over $rss_limit KiB"
 	fi
 	return 0
+}
+
+# all_unreachable DIR - the probe failed: smtpconf said so, and every
+# scenario is an ERROR with that reason (none is printed on its own)
+all_unreachable() {
+	grep -Eq '^smtpconf: server [^ ]* unreachable: ' "$1/err" &&
+		"$PY" -c 'import json,sys
+rs = json.load(open(sys.argv[1]))["results"]
+sys.exit(not rs or any(r["verdict"] != "error" or
+    not r["reason"].startswith("server unreachable: ") for r in rs))' \
+			"$1/r.json"
 }
 
 # verdicts DIR - "id verdict" per scenario, from the JSON report
@@ -165,6 +185,16 @@ check_mode_specific() {
 	nul)
 		grep -qF 'nul\0in' "$d/out" ||
 			die "the NUL is not shown as \\0"
+		;;
+	starttls-*)
+		# The handshake's failure is rfc3207/basic's, at MUST level.
+		[ "$tls" != - ] || verdicts "$d" |
+			grep -qx 'rfc3207/basic fail' ||
+			die "rfc3207/basic did not fail"
+		"$PY" -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    if r["id"] == "rfc3207/basic" and r["level"] != "MUST":
+        sys.exit(1)' "$d/r.json" || die "rfc3207/basic is not MUST"
 		;;
 	tiny-writes)
 		# Byte-at-a-time replies change nothing in the verdicts.

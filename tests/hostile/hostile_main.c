@@ -172,7 +172,7 @@ static void serve(int lfd, const struct hostile_mode *m,
 int main(int argc, char **argv)
 {
 	const struct hostile_mode *m = NULL;
-	struct hostile_opts o = { 1000 };
+	struct hostile_opts o = { 1000, TLS_TRICK_NONE };
 	const char *port_file = NULL;
 	struct sigaction sa;
 	unsigned port = 0, bound;
@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 	}
 	if (m == NULL)
 		usage();
+	o.trick = m->trick;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);

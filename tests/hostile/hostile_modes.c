@@ -119,7 +119,10 @@ static void drain(int fd)
 }
 
 /* What the responder does after a reply. */
-enum after { AFTER_NONE, AFTER_DATA, AFTER_QUIT };
+enum after { AFTER_NONE, AFTER_DATA, AFTER_QUIT, AFTER_TLS };
+
+/* Which responders a row is for: the starttls-* modes offer STARTTLS. */
+enum rule_for { FOR_ALL, FOR_PLAIN, FOR_STARTTLS };
 
 /*
  * The responder's replies by verb; '@' in a reply stands for the
@@ -129,19 +132,26 @@ static const struct rule {
 	const char *verb;
 	const char *reply;
 	enum after after;
+	enum rule_for only;
 } rules[] = {
 	{ "EHLO", "250-hostile.example.org @\r\n250-PIPELINING\r\n"
-	  "250-8BITMIME\r\n250 SIZE 1000000\r\n", AFTER_NONE },
-	{ "HELO", "250 hostile.example.org @\r\n", AFTER_NONE },
-	{ "MAIL", "250 2.1.0 Ok @\r\n", AFTER_NONE },
-	{ "RCPT", "250 2.1.5 Ok @\r\n", AFTER_NONE },
-	{ "DATA", "354 End data with <CR><LF>.<CR><LF> @\r\n", AFTER_DATA },
-	{ "RSET", "250 2.0.0 Ok @\r\n", AFTER_NONE },
-	{ "NOOP", "250 2.0.0 Ok @\r\n", AFTER_NONE },
-	{ "VRFY", "252 2.0.0 Cannot VRFY @\r\n", AFTER_NONE },
-	{ "QUIT", "221 2.0.0 Bye @\r\n", AFTER_QUIT },
+	  "250-8BITMIME\r\n250 SIZE 1000000\r\n", AFTER_NONE, FOR_PLAIN },
+	{ "EHLO", "250-hostile.example.org @\r\n250-PIPELINING\r\n"
+	  "250-8BITMIME\r\n250-STARTTLS\r\n250 SIZE 1000000\r\n",
+	  AFTER_NONE, FOR_STARTTLS },
+	{ "STARTTLS", "220 2.0.0 Ready to start TLS\r\n", AFTER_TLS,
+	  FOR_STARTTLS },
+	{ "HELO", "250 hostile.example.org @\r\n", AFTER_NONE, FOR_ALL },
+	{ "MAIL", "250 2.1.0 Ok @\r\n", AFTER_NONE, FOR_ALL },
+	{ "RCPT", "250 2.1.5 Ok @\r\n", AFTER_NONE, FOR_ALL },
+	{ "DATA", "354 End data with <CR><LF>.<CR><LF> @\r\n", AFTER_DATA,
+	  FOR_ALL },
+	{ "RSET", "250 2.0.0 Ok @\r\n", AFTER_NONE, FOR_ALL },
+	{ "NOOP", "250 2.0.0 Ok @\r\n", AFTER_NONE, FOR_ALL },
+	{ "VRFY", "252 2.0.0 Cannot VRFY @\r\n", AFTER_NONE, FOR_ALL },
+	{ "QUIT", "221 2.0.0 Bye @\r\n", AFTER_QUIT, FOR_ALL },
 	{ NULL, "500 5.5.2 Error: command not recognized @\r\n",
-	  AFTER_NONE },
+	  AFTER_NONE, FOR_ALL },
 };
 
 /* A responder's payload and its extra misbehaviour. */
@@ -149,6 +159,7 @@ struct responder {
 	const char *payload;
 	size_t plen;
 	unsigned extra;		/* unsolicited replies after each */
+	enum tls_trick trick;	/* offers STARTTLS and then does this */
 };
 
 /* put_reply - a reply template with '@' replaced by the payload */
@@ -192,13 +203,17 @@ static int put_extra(int fd, unsigned count)
 	return 0;
 }
 
-/* rule_for - the row whose verb opens the line (case-insensitive) */
-static const struct rule *rule_for(const char *line)
+/* rule_for - the row for resp whose verb opens the line (any case) */
+static const struct rule *rule_for(const char *line,
+				   const struct responder *resp)
 {
 	const struct rule *r;
 	size_t n;
 
 	for (r = rules; r->verb != NULL; r++) {
+		if (r->only != FOR_ALL && (r->only == FOR_STARTTLS) !=
+		    (resp->trick != TLS_TRICK_NONE))
+			continue;
 		n = strlen(r->verb);
 		if (strncasecmp(line, r->verb, n) == 0 &&
 		    (line[n] == '\0' || line[n] == ' '))
@@ -227,13 +242,20 @@ static void answer(int fd, const struct responder *r)
 	char line[LINE_CAP];
 
 	while (get_line(fd, line) >= 0) {
-		rule = rule_for(line);
+		rule = rule_for(line, r);
 		if (r->extra)
 			cork(fd, 1);
 		if (put_reply(fd, rule->reply, r) < 0)
 			return;
 		if (rule->after == AFTER_QUIT)
 			return;
+		if (rule->after == AFTER_TLS) {
+			/* Commands pipelined after STARTTLS are dropped, as
+			 * RFC 3207 asks; the handshake starts clean. */
+			inpos = inlen;
+			hostile_tls_trick(fd, r->trick);
+			return;
+		}
 		if (rule->after == AFTER_DATA &&
 		    (skip_data(fd) < 0 || put_reply(fd, queued, r) < 0))
 			return;
@@ -254,7 +276,7 @@ static void respond(int fd, const struct responder *r)
 /* answer_plain - answer with clean text, after a greeting sent */
 static void answer_plain(int fd)
 {
-	struct responder r = { "", 0, 0 };
+	struct responder r = { "", 0, 0, TLS_TRICK_NONE };
 
 	answer(fd, &r);
 }
@@ -276,7 +298,7 @@ static const char html_payload[] =
 /* serve_text - the responder with a payload in every reply */
 static void serve_text(int fd, const char *payload, size_t plen)
 {
-	struct responder r = { payload, plen, 0 };
+	struct responder r = { payload, plen, 0, TLS_TRICK_NONE };
 
 	respond(fd, &r);
 }
@@ -329,7 +351,7 @@ static void mode_tiny_writes(int fd, const struct hostile_opts *o)
 /* mode_reply_flood - 1000 extra replies after every reply */
 static void mode_reply_flood(int fd, const struct hostile_opts *o)
 {
-	struct responder r = { "", 0, FLOOD_REPLIES };
+	struct responder r = { "", 0, FLOOD_REPLIES, TLS_TRICK_NONE };
 
 	(void)o;
 	respond(fd, &r);
@@ -460,42 +482,89 @@ static void mode_reset_mid_reply(int fd, const struct hostile_opts *o)
 	_exit(0);
 }
 
+/* mode_tls - implicit TLS (RFC 8314) whose handshake goes wrong */
+static void mode_tls(int fd, const struct hostile_opts *o)
+{
+	hostile_tls_trick(fd, o->trick);
+}
+
+/* mode_starttls - the responder offering STARTTLS; after its 220 the
+ * handshake goes wrong */
+static void mode_starttls(int fd, const struct hostile_opts *o)
+{
+	struct responder r = { "", 0, 0, o->trick };
+
+	respond(fd, &r);
+}
+
 static const struct hostile_mode modes[] = {
 	{ "plain", mode_plain, "a minimal responder with clean text "
-	  "(the baseline of tiny-writes)", "fail: a sloppy server" },
+	  "(the baseline of tiny-writes)", "fail: a sloppy server", TLS_TRICK_NONE },
 	{ "silent", mode_silent, "accepts, never sends a byte",
-	  "fail: no reply on connect" },
+	  "fail: no reply on connect", TLS_TRICK_NONE },
 	{ "greet-then-silent", mode_greet_then_silent, "a 220 greeting, "
-	  "then nothing", "fail: no reply after the first command" },
+	  "then nothing", "fail: no reply after the first command", TLS_TRICK_NONE },
 	{ "slowloris", mode_slowloris, "a greeting line that never ends, "
 	  "one byte per --interval-ms", "fail: no complete reply on "
-	  "connect within the step timeout" },
+	  "connect within the step timeout", TLS_TRICK_NONE },
 	{ "endless-multiline", mode_endless_multiline, "the first command "
 	  "gets 250- continuation lines forever", "fail: the reply "
-	  "exceeded the line bound" },
+	  "exceeded the line bound", TLS_TRICK_NONE },
 	{ "huge-line", mode_huge_line, "a 1 GiB greeting line, streamed",
-	  "fail: the reply exceeded the byte bound" },
+	  "fail: the reply exceeded the byte bound", TLS_TRICK_NONE },
 	{ "reset-mid-reply", mode_reset_mid_reply, "half an EHLO reply, "
-	  "then RST (SO_LINGER 0)", "fail: reset during a reply" },
+	  "then RST (SO_LINGER 0)", "fail: reset during a reply", TLS_TRICK_NONE },
 	{ "nul", mode_nul, "NUL octets in every reply",
-	  "fail: NUL in a reply" },
+	  "fail: NUL in a reply", TLS_TRICK_NONE },
 	{ "bad-utf8", mode_bad_utf8, "invalid UTF-8 in every reply",
-	  "fail: octets outside textstring" },
+	  "fail: octets outside textstring", TLS_TRICK_NONE },
 	{ "escapes", mode_escapes, "terminal escape sequences (ESC [ 2 J, "
 	  "OSC 52, CSI, bidi override) in every reply",
-	  "fail: octets outside textstring" },
+	  "fail: octets outside textstring", TLS_TRICK_NONE },
 	{ "html", mode_html, "<script>, </textarea>, ]]>, quotes in every "
-	  "reply", "any verdict; reports stay inert" },
+	  "reply", "any verdict; reports stay inert", TLS_TRICK_NONE },
 	{ "ehlo-bloat", mode_ehlo_bloat, "the first command gets a 400-line "
 	  "EHLO reply (long keywords, a SIZE that overflows), then plain",
-	  "the first command's reply is judged; then as plain" },
+	  "the first command's reply is judged; then as plain", TLS_TRICK_NONE },
 	{ "early-replies", mode_early_replies, "the greeting, then "
 	  "thousands of replies before any command",
-	  "fail: data before the first command" },
+	  "fail: data before the first command", TLS_TRICK_NONE },
 	{ "reply-flood", mode_reply_flood, "1000 extra replies after every "
-	  "reply", "fail: replies to commands never sent" },
+	  "reply", "fail: replies to commands never sent", TLS_TRICK_NONE },
 	{ "tiny-writes", mode_tiny_writes, "the plain responder, one byte "
-	  "per send()", "the same verdicts as plain" },
+	  "per send()", "the same verdicts as plain", TLS_TRICK_NONE },
+	/* Implicit TLS: the handshake is the first thing on the wire. */
+	{ "tls-garbage", mode_tls, "implicit TLS: plaintext and binary "
+	  "junk instead of a handshake", "error: no TLS session",
+	  TLS_TRICK_GARBAGE },
+	{ "tls-header-close", mode_tls, "implicit TLS: a record header, "
+	  "then a close", "error: closed during the handshake",
+	  TLS_TRICK_HEADER_CLOSE },
+	{ "tls-cut-hello", mode_tls, "implicit TLS: a real ServerHello, "
+	  "then a close", "error: closed during the handshake",
+	  TLS_TRICK_CUT_HELLO },
+	{ "tls-half-record", mode_tls, "implicit TLS: a ServerHello and "
+	  "half a record, then silence", "error: handshake timed out",
+	  TLS_TRICK_HALF_RECORD },
+	{ "tls-endless-records", mode_tls, "implicit TLS: 16 KiB junk "
+	  "handshake records without end", "error: handshake failed",
+	  TLS_TRICK_ENDLESS },
+	/* STARTTLS: the same, after "220 Ready to start TLS". */
+	{ "starttls-garbage", mode_starttls, "STARTTLS, 220, then junk "
+	  "instead of a handshake", "fail: 220 promised a handshake",
+	  TLS_TRICK_GARBAGE },
+	{ "starttls-header-close", mode_starttls, "STARTTLS, 220, a record "
+	  "header, then a close", "fail: closed during the handshake",
+	  TLS_TRICK_HEADER_CLOSE },
+	{ "starttls-cut-hello", mode_starttls, "STARTTLS, 220, a real "
+	  "ServerHello, then a close", "fail: closed during the handshake",
+	  TLS_TRICK_CUT_HELLO },
+	{ "starttls-half-record", mode_starttls, "STARTTLS, 220, a "
+	  "ServerHello and half a record, then silence",
+	  "fail: handshake timed out", TLS_TRICK_HALF_RECORD },
+	{ "starttls-endless-records", mode_starttls, "STARTTLS, 220, 16 KiB "
+	  "junk handshake records without end", "fail: handshake failed",
+	  TLS_TRICK_ENDLESS },
 };
 
 /* hostile_mode_find - the mode called name, or NULL */
