@@ -16,6 +16,8 @@
 # is told not to make dumpcap setuid (nothing here captures live).
 # python3 and libxml2-utils (xmllint) check that the reports stay
 # valid JSON and XML against the hostile server (tests/hostile/).
+# zip packs the seed corpora in fuzz/oss-fuzz-build.sh (CTest
+# fuzz:oss-fuzz-build).
 # --with-bench adds swaks, libnet-ssleay-perl (swaks' TLS) and
 # hyperfine; Postfix already brings smtp-source.
 #
@@ -28,7 +30,7 @@
 # was installed before is never touched.
 set -euo pipefail
 
-BASE_PACKAGES=(build-essential cmake pkg-config clang libssl-dev openssl
+BASE_PACKAGES=(build-essential cmake pkg-config clang libssl-dev openssl zip
 	libpcap-dev libcunit1-dev postfix python3-aiosmtpd libidn12 tshark
 	python3-yaml python3 libxml2-utils)
 # Servers unpacked beside the system, each by its own ci/mta script.

@@ -1,83 +1,64 @@
 #!/usr/bin/env bash
-# oss-fuzz-build.sh - build the fuzz targets as OSS-Fuzz and ClusterFuzzLite
-# expect: from the environment's compiler and flags, into $OUT, with each
-# target's seed corpus, dictionary and options beside it.
+# oss-fuzz-build.sh - build every fuzz target the way OSS-Fuzz and
+# ClusterFuzzLite expect: with the environment's compiler and flags,
+# into $OUT, each target with its seed corpus, options and dictionary.
 #
-# Honoured: CC, CFLAGS (compile), CXX, CXXFLAGS (link: the fuzzing engine
-# may be C++), LIB_FUZZING_ENGINE, OUT, WORK.  Outside OSS-Fuzz the
-# defaults build ASan+UBSan libFuzzer binaries into ./out:
+# Honoured: CC, CFLAGS (instrumentation and sanitizers come in here),
+# CXX, CXXFLAGS (the link: the fuzzing engine may be C++),
+# LIB_FUZZING_ENGINE, OUT, WORK (the CMake build tree goes into
+# $WORK/smtpconf-build), SRC (unused: the sources are where this
+# script lives, $SRC/smtpconf under OSS-Fuzz).  Outside OSS-Fuzz the
+# defaults build ASan+UBSan libFuzzer binaries into ./out (the build
+# tree into build-oss-fuzz/):
 #
 #   fuzz/oss-fuzz-build.sh && ./out/fuzz_command -runs=100000
 #
-# Only the parsers' sources are compiled, not all of harness/lib, so the
-# build needs neither OpenSSL nor libpcap (OSS-Fuzz's MSan build would
-# need them instrumented).  A target that needs a new source file gets
-# it added to its list below; a link error says so.
+# The build is CMake's (-DSMTPCONF_FUZZ=ON with SMTPCONF_FUZZ_ENGINE),
+# so the sources, the targets and their corpora are listed once, in
+# CMakeLists.txt and fuzz/CMakeLists.txt; fuzz/CMakeLists.txt writes
+# the list of targets this script copies (fuzzers.txt).  It needs
+# cmake, pkg-config, zip and the OpenSSL and libpcap headers.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${CC:=clang}"
-: "${CFLAGS:=-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined}"
+: "${CXX:=clang++}"
+: "${CFLAGS:=-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+-fsanitize=fuzzer-no-link}"
+: "${CXXFLAGS:=$CFLAGS}"
 : "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
 : "${OUT:=$PWD/out}"
-: "${WORK:=$(mktemp -d)}"
-if command -v "${CXX:-clang++}" >/dev/null 2>&1; then
-	link="${CXX:-clang++}"
-	linkflags="${CXXFLAGS:-$CFLAGS}"
-else
-	link="$CC"
-	linkflags="$CFLAGS"
+: "${WORK:=$top/build-oss-fuzz}"
+build=$WORK/smtpconf-build
+mkdir -p "$WORK"
+jobs=${SMTPCONF_BUILD_JOBS:-$(nproc)}
+
+# Link with the C++ compiler when there is one (libFuzzer, AFL's and
+# honggfuzz's drivers are C++); CMake falls back to CC without it.
+cxx=()
+if command -v "${CXX%% *}" >/dev/null 2>&1; then
+	cxx=(-DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS")
 fi
 
-lib="$top/harness/lib"
-# Library sources each target needs (see fuzz/CMakeLists.txt for the
-# full-library build).
-declare -A sources=(
-	[reply]="reply.c codes.c"
-	[ehlo]="reply.c codes.c ehlo.c status.c"
-	[command]="command.c"
-	[scenario]="reply.c codes.c ehlo.c status.c buf.c vars.c template.c
-		    conds.c level.c $(cd "$lib" && echo scenario_*.c)"
-)
+# Build type None: only $CFLAGS, no -O2 or -DNDEBUG of our own.
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=None \
+	-DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" "${cxx[@]}" \
+	-DSMTPCONF_FUZZ=ON -DSMTPCONF_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
+	-DSMTPCONF_TESTS=OFF >"$WORK/cmake-configure.log" ||
+	{ cat "$WORK/cmake-configure.log" >&2; exit 1; }
+cmake --build "$build" --target fuzzers -j "$jobs"
 
-mkdir -p "$OUT" "$WORK/obj"
-
-# compile - one library source into $WORK/obj (once per build)
-compile() {
-	local obj="$WORK/obj/${1%.c}.o"
-
-	if [ ! -f "$obj" ]; then
-		# CFLAGS is a list of flags:
-		# shellcheck disable=SC2086
-		$CC $CFLAGS -std=c11 -D_POSIX_C_SOURCE=200809L \
-			-D_DEFAULT_SOURCE -I"$top/harness/include" -I"$lib" \
-			-c "$lib/$1" -o "$obj"
-	fi
-	echo "$obj"
-}
-
-# seed_zip - corpora/<t>/* as $OUT/fuzz_<t>_seed_corpus.zip
-seed_zip() {
-	local zipfile="$OUT/fuzz_$1_seed_corpus.zip"
-
-	rm -f "$zipfile"
-	(cd "$top/corpora/$1" && zip -q -X "$zipfile" -- *)
-}
-
-for t in reply ehlo scenario command; do
-	objs=()
-	for src in ${sources[$t]}; do
-		objs+=("$(compile "$src")")
-	done
-	# shellcheck disable=SC2086
-	$CC $CFLAGS -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-		-I"$top/harness/include" -c "$top/fuzz/fuzz_$t.c" \
-		-o "$WORK/obj/fuzz_$t.o"
-	# shellcheck disable=SC2086
-	$link $linkflags "$WORK/obj/fuzz_$t.o" "${objs[@]}" \
-		$LIB_FUZZING_ENGINE -o "$OUT/fuzz_$t"
-	seed_zip "$t"
-	cp "$top/fuzz/fuzz_$t.options" "$OUT/"
-done
+mkdir -p "$OUT"
+n=0
+while IFS=$'\t' read -r name bin corpus options; do
+	cp "$bin" "$OUT/$name"
+	cp "$options" "$OUT/$name.options"
+	rm -f "$OUT/${name}_seed_corpus.zip"
+	# -j: the corpus files at the top of the archive, as OSS-Fuzz
+	# unpacks them; -X: no extra attributes, the same bytes each time.
+	zip -q -X -j "$OUT/${name}_seed_corpus.zip" "$corpus"/*
+	n=$((n + 1))
+done <"$build/fuzz/fuzzers.txt"
 cp "$top/fuzz/smtp.dict" "$OUT/"
-echo "oss-fuzz-build: targets, seed corpora, dictionary and options in $OUT"
+echo "oss-fuzz-build: $n targets, seed corpora, options and smtp.dict" \
+	"in $OUT"
