@@ -24,7 +24,8 @@ mta_run_suite "220 .*Python SMTP" "AUTH=CRAM-MD5 LOGIN PLAIN" \
 	--only 'rfc4954/*' --only rfc5321/quit/basic --tls starttls \
 	--auth-user "$user" --auth-pass "$pass"
 for id in plain-credentials login-credentials wrong-password twice \
-	mechanism-plain mechanism-login unadvertised-mechanism before-ehlo; do
+	mechanism-plain mechanism-login mechanism-cram-md5 unadvertised-mechanism \
+	before-ehlo; do
 	expect_output "$out" "^PASS +[A-Z]+ +rfc4954/auth/$id:"
 done
 expect_output "$out" "^WAIVED +MUST +rfc4954/auth/in-transaction:"

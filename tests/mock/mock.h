@@ -48,6 +48,9 @@
 #define MOCK_TEXT_LIMIT_MAX	100000
 #define MOCK_KEYWORD_MAX	32	/* advertise=KEYWORD, with the NUL */
 #define MOCK_ADVERTISE_MAX	8	/* advertise=KEYWORD options */
+#define MOCK_AUTH_MECHS_MAX	8	/* auth-mech=NAME options */
+/* "AUTH PLAIN LOGIN" and every auth-mech=NAME, with a space each */
+#define MOCK_AUTH_EHLO_MAX	(16 + MOCK_AUTH_MECHS_MAX * MOCK_KEYWORD_MAX)
 #define MOCK_DATA_TAIL		8	/* last message bytes kept (data-end=) */
 #define MOCK_DELAY_MAX_MS	120000	/* delay=MS */
 #define MOCK_TRICKLE_MAX_MS	10000	/* trickle=MS, per byte */
@@ -69,7 +72,7 @@
  * crash-on, exit-on, asan-report-on, core-on, hang-on, partial-on,
  * trickle, reply, line-limit,
  * text-line-limit, advertise, data-end, error-limit, error-limit-silent,
- * max-sessions) live in their own fields of
+ * max-sessions, auth-mech) live in their own fields of
  * struct mock_modes.
  */
 enum mock_flag {
@@ -209,6 +212,8 @@ struct mock_modes {
 	unsigned text_limit;		/* text-line-limit=N: 0 is off */
 	size_t nadvertise;		/* advertise=KEYWORD */
 	char advertise[MOCK_ADVERTISE_MAX][MOCK_KEYWORD_MAX];
+	size_t nauth_mechs;		/* auth-mech=NAME */
+	char auth_mechs[MOCK_AUTH_MECHS_MAX][MOCK_KEYWORD_MAX];
 	unsigned data_end;		/* data-end=VARIANT: bit per variant */
 	unsigned long error_limit;	/* error-limit(-silent)=N; 0 off */
 	int error_limit_silent;		/* ...closing without the 421 */
@@ -346,7 +351,8 @@ int mock_ext_find(const char *keyword, size_t len);
 int mock_ext_on(const struct mock_session *s, enum mock_ext x);
 /* mock_ext_lines - the EHLO lines after the domain, advertised ones */
 size_t mock_ext_lines(const struct mock_session *s, const char **lines,
-		      char *size_line, size_t size_len);
+		      char *size_line, size_t size_len, char *auth_line,
+		      size_t auth_len);
 /* mock_ext_params - refuse parameters of MAIL/RCPT; 1 when it replied */
 int mock_ext_params(struct mock_session *s, const struct mock_path *p,
 		    int mail);

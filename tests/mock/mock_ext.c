@@ -20,8 +20,18 @@ enum auth_state {
 	AUTH_NONE,		/* no exchange: the line is a command */
 	AUTH_PLAIN,		/* the PLAIN response */
 	AUTH_LOGIN_USER,	/* the LOGIN user name */
-	AUTH_LOGIN_PASS		/* the LOGIN password */
+	AUTH_LOGIN_PASS,	/* the LOGIN password */
+	AUTH_OTHER		/* a response to an auth-mech=NAME mechanism */
 };
+
+/*
+ * The challenge of an auth-mech=CRAM-MD5 exchange: RFC 2195 2's own
+ * example, "<1896.697170952@postoffice.example.net>", in base64.  The
+ * other auth-mech= mechanisms start with an empty challenge, as
+ * client-first SASL mechanisms do (RFC 4954 4: "334 ").
+ */
+#define AUTH_CRAM_CHALLENGE \
+	"PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UuZXhhbXBsZS5uZXQ+"
 
 /*
  * The test credentials the mock accepts: user "smtpconf", password
@@ -71,9 +81,23 @@ int mock_ext_on(const struct mock_session *s, enum mock_ext x)
 	return !(s->modes->ext_off & (1U << x));
 }
 
+/* auth_line - "AUTH PLAIN LOGIN" and the auth-mech=NAME mechanisms */
+static const char *auth_line(const struct mock_modes *m, char *buf,
+			     size_t len)
+{
+	size_t used, i;
+
+	used = (size_t)snprintf(buf, len, "%s", ext_table[MX_AUTH].line);
+	for (i = 0; i < m->nauth_mechs && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, " %s",
+					 m->auth_mechs[i]);
+	return buf;
+}
+
 /* mock_ext_lines - the EHLO lines after the domain, advertised ones */
 size_t mock_ext_lines(const struct mock_session *s, const char **lines,
-		      char *size_line, size_t size_len)
+		      char *size_line, size_t size_len, char *auth_buf,
+		      size_t auth_len)
 {
 	size_t n = 0;
 	int x;
@@ -87,6 +111,8 @@ size_t mock_ext_lines(const struct mock_session *s, const char **lines,
 			snprintf(size_line, size_len, "SIZE %lld",
 				 s->modes->size_limit);
 			lines[n++] = size_line;
+		} else if (x == MX_AUTH) {
+			lines[n++] = auth_line(s->modes, auth_buf, auth_len);
 		} else {
 			lines[n++] = ext_table[x].line;
 		}
@@ -337,6 +363,8 @@ void mock_auth_line(struct mock_session *s, const char *line, size_t len)
 	if (s->auth_state == AUTH_LOGIN_PASS)
 		auth_result(s, s->auth_user_ok && auth_is(line, len,
 							AUTH_PASS_OK));
+	else if (s->auth_state == AUTH_OTHER)
+		auth_result(s, 0);	/* the mock has no account for these */
 	else
 		auth_result(s, auth_is(line, len, AUTH_PLAIN_OK));
 }
@@ -358,18 +386,30 @@ static int auth_refused(struct mock_session *s)
 	return 1;
 }
 
-/* auth_start - the first step of PLAIN or LOGIN, with or without IR */
-static void auth_start(struct mock_session *s, int login, const char *ir,
-		       size_t irlen)
+/* auth_extra - the auth-mech=NAME row of mechanism m, or NULL */
+static const char *auth_extra(const struct mock_modes *m, const char *mech,
+			      size_t mlen)
 {
+	size_t i;
+
+	for (i = 0; i < m->nauth_mechs; i++)
+		if (strlen(m->auth_mechs[i]) == mlen &&
+		    strncasecmp(m->auth_mechs[i], mech, mlen) == 0)
+			return m->auth_mechs[i];
+	return NULL;
+}
+
+/* auth_start - the first step of an exchange, with or without IR */
+static void auth_start(struct mock_session *s, enum auth_state first,
+		       const char *challenge, const char *ir, size_t irlen)
+{
+	s->auth_state = first;
 	if (irlen > 0) {
-		s->auth_state = login ? AUTH_LOGIN_USER : AUTH_PLAIN;
 		mock_auth_line(s, ir, irlen);
 		return;
 	}
-	s->auth_state = login ? AUTH_LOGIN_USER : AUTH_PLAIN;
 	/* RFC 4954 4: an empty challenge is "334 ". */
-	mock_reply(s, 334, NULL, "%s", login ? "VXNlcm5hbWU6" : "");
+	mock_reply(s, 334, NULL, "%s", challenge);
 }
 
 /* mock_auth_cmd - AUTH mechanism [initial-response] (RFC 4954 4) */
@@ -379,6 +419,9 @@ void mock_auth_cmd(struct mock_session *s, const char *arg, size_t alen)
 	size_t mlen = sp ? (size_t)(sp - arg) : alen;
 	int plain = mlen == 5 && strncasecmp(arg, "PLAIN", 5) == 0;
 	int login = mlen == 5 && strncasecmp(arg, "LOGIN", 5) == 0;
+	const char *extra = auth_extra(s->modes, arg, mlen);
+	const char *ir = sp ? sp + 1 : "";
+	size_t irlen = sp ? alen - mlen - 1 : 0;
 
 	if (!mock_ext_on(s, MX_AUTH) && !mock_mode(s, MF_UNADVERTISED_OK)) {
 		mock_unknown(s);
@@ -388,6 +431,11 @@ void mock_auth_cmd(struct mock_session *s, const char *arg, size_t alen)
 		return;
 	if (mlen == 0) {
 		mock_reply(s, 501, "5.5.4", "Syntax: AUTH mechanism");
+		return;
+	}
+	if (extra != NULL) {
+		auth_start(s, AUTH_OTHER, strcmp(extra, "CRAM-MD5") == 0 ?
+			   AUTH_CRAM_CHALLENGE : "", ir, irlen);
 		return;
 	}
 	if (!plain && !login && !mock_mode(s, MF_AUTH_ANY_MECH)) {
@@ -402,5 +450,6 @@ void mock_auth_cmd(struct mock_session *s, const char *arg, size_t alen)
 			   "requested authentication mechanism");
 		return;
 	}
-	auth_start(s, login, sp ? sp + 1 : "", sp ? alen - mlen - 1 : 0);
+	auth_start(s, login ? AUTH_LOGIN_USER : AUTH_PLAIN,
+		   login ? "VXNlcm5hbWU6" : "", ir, irlen);
 }

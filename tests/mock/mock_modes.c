@@ -72,6 +72,9 @@ static int mode_set_no_ext(struct mock_modes *, const struct mock_mode_def *,
 static int mode_set_size_limit(struct mock_modes *,
 			       const struct mock_mode_def *, const char *,
 			       char *, size_t);
+static int mode_set_auth_mech(struct mock_modes *,
+			      const struct mock_mode_def *, const char *,
+			      char *, size_t);
 
 #define FLAG(f)	(f), mode_set_flag, NULL
 
@@ -349,6 +352,11 @@ static const struct mock_mode_def mode_table[] = {
 	{"size-limit", -1, mode_set_size_limit, "N", NULL,
 	 "nothing (RFC 1870 3: SIZE 0 is no fixed limit)",
 	 "advertises SIZE N (0..1000000000000) and enforces it"},
+	{"auth-mech", -1, mode_set_auth_mech, "NAME", NULL,
+	 "nothing (a server with one more SASL mechanism, RFC 4954 4)",
+	 "lists NAME after PLAIN LOGIN; AUTH NAME gets 334 (CRAM-MD5: "
+	 "RFC 2195's challenge; others empty), \"*\" 501, any response "
+	 "535"},
 	{"pipeline-drop", FLAG(MF_PIPELINE_DROP), NULL,
 	 "RFC 2920 3.2: the server MUST NOT lose its input buffer",
 	 "after the first command of a read, discards the rest of the read"},
@@ -706,6 +714,35 @@ static int mode_set_advertise(struct mock_modes *m,
 		return -1;
 	}
 	memcpy(m->advertise[m->nadvertise++], kw, sizeof(kw));
+	return 0;
+}
+
+/* mode_set_auth_mech - auth-mech=NAME: one more SASL mechanism */
+static int mode_set_auth_mech(struct mock_modes *m,
+			      const struct mock_mode_def *d,
+			      const char *value, char *err, size_t errlen)
+{
+	char name[MOCK_KEYWORD_MAX];
+	size_t i;
+
+	/* SASL names (RFC 4422 3.1) used in SMTP are ehlo-keywords too. */
+	if (mode_keyword(d, value, name, err, errlen) < 0)
+		return -1;
+	if (m->nauth_mechs >= MOCK_AUTH_MECHS_MAX) {
+		snprintf(err, errlen, "%s: at most %d mechanisms", d->name,
+			 MOCK_AUTH_MECHS_MAX);
+		return -1;
+	}
+	for (i = 0; i < m->nauth_mechs; i++)
+		if (strcmp(m->auth_mechs[i], name) == 0)
+			break;
+	if (i < m->nauth_mechs || strcmp(name, "PLAIN") == 0 ||
+	    strcmp(name, "LOGIN") == 0) {
+		snprintf(err, errlen, "%s: %s is already offered", d->name,
+			 name);
+		return -1;
+	}
+	memcpy(m->auth_mechs[m->nauth_mechs++], name, sizeof(name));
 	return 0;
 }
 

@@ -155,6 +155,7 @@ static void ehlo_cmd(struct mock_session *s, const char *arg, size_t alen)
 {
 	const char *lines[MX_COUNT + MOCK_ADVERTISE_MAX + 2];
 	char size_line[40];
+	char auth_line[MOCK_AUTH_EHLO_MAX];
 	size_t n = 1, i;
 
 	if (!helo_domain_ok(s, "EHLO", arg, alen))
@@ -163,7 +164,8 @@ static void ehlo_cmd(struct mock_session *s, const char *arg, size_t alen)
 		tx_reset(s);
 	s->helo = 2;
 	lines[0] = MOCK_HOSTNAME;
-	n += mock_ext_lines(s, lines + 1, size_line, sizeof(size_line));
+	n += mock_ext_lines(s, lines + 1, size_line, sizeof(size_line),
+			    auth_line, sizeof(auth_line));
 	/* advertise=KEYWORD: promised here, still 500 or 502 when used. */
 	for (i = 0; i < s->modes->nadvertise; i++)
 		lines[n++] = s->modes->advertise[i];
