@@ -32,6 +32,8 @@
 #   exim4.conf     the generated configuration the daemon runs
 #   spool/         spool_directory (owned by Debian-exim)
 #   log/           log_file_path: mainlog, rejectlog, paniclog
+#   tls/           cert.pem and key.pem (owned by Debian-exim), made at
+#                  start by make_test_cert; STARTTLS offers them
 #   daemon.log     the daemon's stderr
 #   pid, port      the daemon's PID and the port, once up
 #
@@ -163,6 +165,12 @@ SPOOLDIR = $dir/spool
 MAIN_HOST_LOOKUP =
 # A fixed name: no lookup of this machine's name, a stable banner.
 MAIN_HARDCODE_PRIMARY_HOSTNAME = $MAILNAME
+# TLS as Debian's README.Debian sets it up (MAIN_TLS_ENABLE and the
+# certificate macros of the template), with the instance's own
+# certificate instead of the one Exim makes itself when none is set.
+MAIN_TLS_ENABLE = yes
+MAIN_TLS_CERTIFICATE = $dir/tls/cert.pem
+MAIN_TLS_PRIVATEKEY = $dir/tls/key.pem
 log_file_path = $dir/log/%slog
 EOF
 	# The generator reads two fixed paths, /etc/mailname and the
@@ -210,7 +218,7 @@ generate_config() {
 clean_instance() {
 	local dir=$1
 
-	rm -rf "${dir:?}/conf" "${dir:?}/spool" "${dir:?}/log"
+	rm -rf "${dir:?}/conf" "${dir:?}/spool" "${dir:?}/log" "${dir:?}/tls"
 	rm -f "$dir/exim4.conf" "$dir/generate.log" "$dir/daemon.log" \
 		"$dir/pid" "$dir/port"
 }
@@ -246,6 +254,8 @@ cmd_start() {
 		mta_die "$EXIM_USER cannot reach $dir"
 	chown "$EXIM_USER:$EXIM_USER" "$dir/spool" "$dir/log"
 	chmod 0750 "$dir/spool" "$dir/log"
+	# Exim reads the key after dropping to Debian-exim.
+	make_test_cert "$dir/tls" "$MAILNAME" "$EXIM_USER"
 	write_generator_input "$dir" "$root"
 	generate_config "$dir" "$root"
 	"$root/usr/sbin/exim4" -C "$dir/exim4.conf" -bV \

@@ -14,6 +14,8 @@
 
 mta_start exim Exim
 mta_run_suite "220 .*Exim" "PIPELINING"
+# STARTTLS presents the certificate ci/mta/exim.sh made, not its own.
+expect_output "$SCRATCH/exim.json" '"subject": "CN=exim\.smtpconf\.test,O=smtpconf tests'
 # Discarded, not delivered: Exim's own log names our router.
 if grep -q ' => ' "$SCRATCH/exim/log/mainlog" &&
 	grep ' => ' "$SCRATCH/exim/log/mainlog" | grep -qv 'R=smtpconf_discard'
