@@ -311,8 +311,13 @@ struct run_state {
 	struct sc_suite suite;
 	const struct sc_scenario **sel;	/* selected scenarios, in id order */
 	size_t nsel;
-	struct sc_result *results;	/* one per selected scenario */
+	/* One per selected scenario; once handed on, each is written to
+	 * the spool and keeps only its verdict and flags (memory stays
+	 * flat however many scenarios run). */
+	struct sc_result *results;
 	size_t nresults;
+	struct sc_spool spool;		/* the results in full, on disk */
+	int spool_failed;		/* a result could not be written */
 	struct sc_waivers waivers;
 	struct sc_server_info server;
 	long long started_unix_ms;
@@ -365,6 +370,18 @@ static int load_inputs(struct run_state *st)
 	return 0;
 }
 
+/* open_spool - the temporary file the results go to as they finish */
+static int open_spool(struct run_state *st)
+{
+	struct sc_error err;
+
+	sc_error_clear(&err);
+	if (sc_spool_open(&st->spool, &err) == SC_OK)
+		return 0;
+	fprintf(stderr, "smtpconf: %s\n", err.msg);
+	return -1;
+}
+
 /* apply_waiver - a failure that a waiver names becomes "waived" */
 static void apply_waiver(struct run_state *st, struct sc_result *r)
 {
@@ -377,6 +394,20 @@ static void apply_waiver(struct run_state *st, struct sc_result *r)
 		return;
 	r->verdict = SC_VERDICT_WAIVED;
 	r->waiver = strdup(w->reason);
+}
+
+/* spool_result - write a final result to disk, keep only its verdict */
+static void spool_result(struct run_state *st, struct sc_result *r)
+{
+	struct sc_error err;
+
+	sc_error_clear(&err);
+	if (!st->spool_failed &&
+	    sc_spool_put(&st->spool, r, &err) != SC_OK) {
+		fprintf(stderr, "smtpconf: %s\n", err.msg);
+		st->spool_failed = 1;
+	}
+	sc_result_release(r);
 }
 
 /* mark_rest - results for scenarios that never ran */
@@ -393,6 +424,7 @@ static void mark_rest(struct run_state *st, enum sc_verdict v,
 		r->reason = strdup(reason);
 		r->unreachable = unreachable;
 		tally_add(&st->tally, r);
+		spool_result(st, r);
 	}
 }
 
@@ -417,6 +449,7 @@ static void on_finished(void *ctx, size_t i, struct sc_result *r)
 	tally_add(&st->tally, r);
 	term_result(&st->term, r);
 	spawn_show_crash(st->term.out, r);
+	spool_result(st, r);
 }
 
 /* run_all - every selected scenario (-j at a time), until Ctrl-C */
@@ -445,11 +478,16 @@ static int run_all(struct run_state *st)
 	return 0;
 }
 
-/* write_report - build one report and write it atomically */
+/*
+ * write_report - build one report from the spool, streamed to a
+ * temporary file beside path and renamed into place when complete
+ */
 static int write_report(struct run_state *st, const char *path,
 			int (*build)(struct sc_buf *, const struct sc_run_info *,
-				     const struct sc_result *, size_t))
+				     struct sc_result_list *))
 {
+	struct sc_result_list list;
+	struct sc_atomic_file af;
 	struct sc_run_info info;
 	struct sc_error err;
 	struct sc_buf b;
@@ -457,6 +495,11 @@ static int write_report(struct run_state *st, const char *path,
 
 	if (path == NULL)
 		return 0;
+	if (st->spool_failed) {
+		fprintf(stderr, "smtpconf: %s not written: results were "
+			"lost\n", path);
+		return -1;
+	}
 	memset(&info, 0, sizeof(info));
 	info.tool_version = SMTPCONF_VERSION;
 	info.target = st->cfg.target;
@@ -467,13 +510,23 @@ static int write_report(struct run_state *st, const char *path,
 	info.shard_index = st->cfg.sched.shard_k;
 	info.shard_count = st->cfg.sched.shard_n;
 	info.server = &st->server;
-	sc_buf_init(&b, 0);
 	sc_error_clear(&err);
-	rc = build(&b, &info, st->results, st->nresults);
-	if (rc == SC_OK && !b.failed)
-		rc = sc_write_atomic(path, sc_buf_cstr(&b), b.len, &err);
-	else
-		sc_error_set(&err, SC_ERR_NOMEM, "cannot build %s", path);
+	if ((rc = sc_atomic_open(&af, path, &err)) != SC_OK) {
+		fprintf(stderr, "smtpconf: %s\n", err.msg);
+		return -1;
+	}
+	sc_buf_init_sink(&b, SC_REPORT_FILE_MAX, af.f);
+	sc_result_list_spool(&list, &st->spool);
+	rc = build(&b, &info, &list);
+	sc_result_list_free(&list);
+	if (rc == SC_OK && !b.failed) {
+		rc = sc_atomic_commit(&af, &err);
+	} else {
+		sc_atomic_abort(&af);
+		sc_error_set(&err, rc == SC_ERR_IO ? rc : SC_ERR_NOMEM,
+			     "cannot %s %s", rc == SC_ERR_IO ? "write" :
+			     "build", path);
+	}
 	sc_buf_free(&b);
 	if (rc != SC_OK)
 		fprintf(stderr, "smtpconf: %s\n", err.msg);
@@ -548,6 +601,7 @@ static void state_free(struct run_state *st)
 	for (i = 0; i < st->nresults; i++)
 		sc_result_free(&st->results[i]);
 	free(st->results);
+	sc_spool_close(&st->spool);
 	free(st->sel);
 	sc_suite_free(&st->suite);
 	sc_waivers_free(&st->waivers);
@@ -566,9 +620,9 @@ static int finish(struct run_state *st)
 
 	term_summary(&st->term, &st->tally, sc_now_ms() - st->t0,
 		     cli_interrupted != 0);
-	bad |= write_report(st, st->cfg.json_path, sc_report_json);
-	bad |= write_report(st, st->cfg.junit_path, sc_report_junit);
-	bad |= write_report(st, st->cfg.html_path, sc_report_html);
+	bad |= write_report(st, st->cfg.json_path, sc_report_json_list);
+	bad |= write_report(st, st->cfg.junit_path, sc_report_junit_list);
+	bad |= write_report(st, st->cfg.html_path, sc_report_html_list);
 	bad |= capture_finish(&st->cfg.capture);
 	warn_unused_waivers(st);
 	if (bad && code == EXIT_PASS)
@@ -591,7 +645,7 @@ int cmd_run(int argc, char **argv)
 		free(st);
 		return rc > 0 ? EXIT_PASS : EXIT_USAGE;
 	}
-	if (load_inputs(st) < 0) {
+	if (load_inputs(st) < 0 || open_spool(st) < 0) {
 		state_free(st);
 		free(st);
 		return EXIT_USAGE;

@@ -106,3 +106,85 @@ fail:
 	return sc_error_set(err, SC_ERR_IO, "cannot %s %s: %s", what, path,
 			    strerror(saved));
 }
+
+/* sc_atomic_open - create the temporary file beside path */
+int sc_atomic_open(struct sc_atomic_file *a, const char *path,
+		   struct sc_error *err)
+{
+	size_t plen;
+	int fd, saved;
+
+	memset(a, 0, sizeof(*a));
+	if (path == NULL || *path == '\0')
+		return sc_error_set(err, SC_ERR_USAGE,
+				    "no file name to write to");
+	plen = strlen(path);
+	a->path = path;
+	a->tmp = malloc(plen + sizeof(ATOMIC_SUFFIX));
+	if (a->tmp == NULL)
+		return sc_error_set(err, SC_ERR_NOMEM, "%s: out of memory",
+				    path);
+	memcpy(a->tmp, path, plen);
+	memcpy(a->tmp + plen, ATOMIC_SUFFIX, sizeof(ATOMIC_SUFFIX));
+	fd = mkstemp(a->tmp);
+	if (fd >= 0 && (a->f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		close(fd);
+		unlink(a->tmp);
+		errno = saved;
+	}
+	if (a->f == NULL) {
+		saved = errno;
+		free(a->tmp);
+		a->tmp = NULL;
+		return sc_error_set(err, SC_ERR_IO, "cannot create temporary "
+				    "file for %s: %s", path, strerror(saved));
+	}
+	return SC_OK;
+}
+
+/* sc_atomic_commit - flush, sync, rename into place; closed either way */
+int sc_atomic_commit(struct sc_atomic_file *a, struct sc_error *err)
+{
+	const char *what = "write";
+	int saved;
+
+	if (a->f == NULL)
+		return sc_error_set(err, SC_ERR_USAGE, "no file open");
+	if (fflush(a->f) != 0 || ferror(a->f))
+		goto fail;
+	what = "fsync";
+	if (fsync(fileno(a->f)) < 0)
+		goto fail;
+	what = "fchmod";
+	if (fchmod(fileno(a->f), ATOMIC_FILE_MODE) < 0)
+		goto fail;
+	what = "close";
+	saved = fclose(a->f);
+	a->f = NULL;
+	if (saved != 0)
+		goto fail;
+	what = "rename temporary file to";
+	if (rename(a->tmp, a->path) < 0)
+		goto fail;
+	free(a->tmp);
+	a->tmp = NULL;
+	return SC_OK;
+fail:
+	saved = errno ? errno : EIO;
+	sc_atomic_abort(a);
+	return sc_error_set(err, SC_ERR_IO, "cannot %s %s: %s", what,
+			    a->path, strerror(saved));
+}
+
+/* sc_atomic_abort - close and remove the temporary file */
+void sc_atomic_abort(struct sc_atomic_file *a)
+{
+	if (a->f != NULL)
+		fclose(a->f);
+	a->f = NULL;
+	if (a->tmp != NULL)
+		unlink(a->tmp);
+	free(a->tmp);
+	a->tmp = NULL;
+}

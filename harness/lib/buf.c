@@ -14,6 +14,28 @@ void sc_buf_init(struct sc_buf *b, size_t limit)
 	b->limit = limit ? limit : SC_BUF_DEFAULT_LIMIT;
 }
 
+/* sc_buf_init_sink - empty buffer that streams to f; limit 0: default */
+void sc_buf_init_sink(struct sc_buf *b, size_t limit, FILE *f)
+{
+	sc_buf_init(b, limit);
+	b->sink = f;
+}
+
+/* sc_buf_flush - hand what is buffered to the sink (no-op without one) */
+int sc_buf_flush(struct sc_buf *b)
+{
+	if (b->sink == NULL || b->len == 0)
+		return b->sink_error ? -1 : 0;
+	if (fwrite(b->data, 1, b->len, b->sink) != b->len) {
+		b->sink_error = 1;
+		b->failed = 1;
+	}
+	b->sunk += b->len;
+	b->len = 0;
+	b->data[0] = '\0';
+	return b->sink_error ? -1 : 0;
+}
+
 /* sc_buf_free - release memory and reset to empty */
 void sc_buf_free(struct sc_buf *b)
 {
@@ -58,10 +80,15 @@ static int buf_reserve(struct sc_buf *b, size_t n)
 /* sc_buf_append - append n bytes (may contain NUL) */
 int sc_buf_append(struct sc_buf *b, const void *p, size_t n)
 {
+	size_t used;
+
 	if (b->limit == 0)
 		b->limit = SC_BUF_DEFAULT_LIMIT;
-	if (n > b->limit - b->len) {
-		n = b->limit - b->len;
+	used = b->sunk + b->len;
+	if (used > b->limit)
+		used = b->limit;
+	if (n > b->limit - used) {
+		n = b->limit - used;
 		b->truncated = 1;
 	}
 	if (buf_reserve(b, n) < 0)
@@ -70,6 +97,8 @@ int sc_buf_append(struct sc_buf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
+	if (b->sink != NULL && b->len >= SC_BUF_SINK_CHUNK)
+		sc_buf_flush(b);
 	return b->truncated ? -1 : 0;
 }
 

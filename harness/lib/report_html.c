@@ -121,7 +121,7 @@ static const enum sc_verdict chart_order[] = {
 
 /* One area: the directory under the RFC (ehlo, quit, unknown-verb). */
 struct area {
-	const char *name;
+	char *name;			/* a copy: results are read one at a time */
 	size_t len;
 	size_t verdicts[NVERDICTS];
 };
@@ -130,8 +130,13 @@ struct area {
 struct html {
 	struct sc_buf *out;
 	const struct sc_run_info *info;
-	const struct sc_result *res;
+	struct sc_result_list *list;
 	size_t n;
+	size_t at;			/* index of the result being written */
+	struct area *areas;		/* in order of first appearance */
+	size_t nareas;
+	char **tags;			/* every distinct tag, sorted, copied */
+	size_t ntags;
 	size_t verdicts[NVERDICTS];
 	size_t levels[NLEVELS];		/* failures by fail level */
 	size_t unreachable;
@@ -183,19 +188,129 @@ static void area_of(const char *id, const char **name, size_t *len)
 	*len = strcspn(id, "/");
 }
 
-/* tally - counts by verdict and failures by level, as in the JSON */
-static void tally(struct html *h)
+/* brief_level - result_level from what the list keeps in memory */
+static enum sc_level brief_level(const struct sc_result_brief *b)
 {
+	enum sc_level l = SC_LEVEL_MUST;
+
+	if (b->verdict == SC_VERDICT_FAIL || b->verdict == SC_VERDICT_WAIVED)
+		l = b->fail_level;
+	else if (b->has_scenario)
+		l = b->level;
+	return (size_t)l < NLEVELS ? l : SC_LEVEL_MUST;
+}
+
+/* brief_verdict - verdict_of from what the list keeps in memory */
+static enum sc_verdict brief_verdict(const struct sc_result_brief *b)
+{
+	return (size_t)b->verdict < NVERDICTS ? b->verdict :
+	       SC_VERDICT_ERROR;
+}
+
+/* add_area - count result id's verdict under its area */
+static void add_area(struct html *h, const char *id, enum sc_verdict v)
+{
+	const char *name;
+	struct area *a;
+	size_t j, len;
+
+	area_of(id, &name, &len);
+	for (j = 0; j < h->nareas; j++)
+		if (h->areas[j].len == len &&
+		    memcmp(h->areas[j].name, name, len) == 0)
+			break;
+	if (j == h->nareas) {
+		if ((j & (j - 1)) == 0) {
+			a = realloc(h->areas, (j ? j * 2 : 1) * sizeof(*a));
+			if (a == NULL) {
+				h->out->failed = 1;
+				return;
+			}
+			h->areas = a;
+		}
+		a = &h->areas[j];
+		memset(a, 0, sizeof(*a));
+		if ((a->name = strndup(name, len)) == NULL) {
+			h->out->failed = 1;
+			return;
+		}
+		a->len = len;
+		h->nareas++;
+	}
+	h->areas[j].verdicts[v]++;
+}
+
+/* add_tag - insert a copy of tag into the sorted set, once */
+static void add_tag(struct html *h, const char *tag)
+{
+	size_t lo = 0, hi = h->ntags, mid;
+	char **t;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(h->tags[mid], tag);
+		if (c == 0)
+			return;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if ((h->ntags & (h->ntags - 1)) == 0) {
+		t = realloc(h->tags, (h->ntags ? h->ntags * 2 : 1) *
+			    sizeof(*t));
+		if (t == NULL) {
+			h->out->failed = 1;
+			return;
+		}
+		h->tags = t;
+	}
+	memmove(&h->tags[lo + 1], &h->tags[lo],
+		(h->ntags - lo) * sizeof(*h->tags));
+	if ((h->tags[lo] = strdup(tag)) == NULL) {
+		memmove(&h->tags[lo], &h->tags[lo + 1],
+			(h->ntags - lo) * sizeof(*h->tags));
+		h->out->failed = 1;
+		return;
+	}
+	h->ntags++;
+}
+
+/*
+ * scan - one pass over the results before anything is written: counts
+ * by verdict and failures by level (as in the JSON), the areas of the
+ * chart and the tags of the filters, which all come first on the page.
+ */
+static void scan(struct html *h)
+{
+	const struct sc_scenario *s;
 	const struct sc_result *r;
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < h->n; i++) {
-		r = &h->res[i];
+		r = sc_result_list_get(h->list, i);
 		h->verdicts[verdict_of(r)]++;
 		if (r->verdict == SC_VERDICT_FAIL)
 			h->levels[result_level(r)]++;
 		h->unreachable += r->unreachable != 0;
+		add_area(h, result_id(r), verdict_of(r));
+		for (s = r->scenario, j = 0; s && s->tags && j < s->ntags; j++)
+			add_tag(h, s->tags[j]);
 	}
+}
+
+/* html_free - the copies scan made */
+static void html_free(struct html *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nareas; i++)
+		free(h->areas[i].name);
+	free(h->areas);
+	for (i = 0; i < h->ntags; i++)
+		free(h->tags[i]);
+	free(h->tags);
 }
 
 /* ------------------------------------------------------------------ */
@@ -522,28 +637,6 @@ static void html_verdict(struct html *h)
 /* ------------------------------------------------------------------ */
 /* The chart by area.                                                 */
 
-/* collect_areas - the areas in order of first appearance; count */
-static size_t collect_areas(const struct html *h, struct area *a)
-{
-	const char *name;
-	size_t i, j, len, na = 0;
-
-	for (i = 0; i < h->n; i++) {
-		area_of(result_id(&h->res[i]), &name, &len);
-		for (j = 0; j < na; j++)
-			if (a[j].len == len &&
-			    memcmp(a[j].name, name, len) == 0)
-				break;
-		if (j == na) {
-			a[na].name = name;
-			a[na].len = len;
-			na++;
-		}
-		a[j].verdicts[verdict_of(&h->res[i])]++;
-	}
-	return na;
-}
-
 /* area_total - scenarios in an area */
 static size_t area_total(const struct area *a)
 {
@@ -635,17 +728,11 @@ static void put_legend(struct html *h)
 /* html_areas - a stacked bar per area, as inline SVG */
 static void html_areas(struct html *h)
 {
-	struct area *a;
-	size_t na, i, max = 1;
+	const struct area *a = h->areas;
+	size_t na = h->nareas, i, max = 1;
 
 	if (h->n == 0)
 		return;
-	a = calloc(h->n, sizeof(*a));
-	if (a == NULL) {
-		h->out->failed = 1;
-		return;
-	}
-	na = collect_areas(h, a);
 	for (i = 0; i < na; i++)
 		if (area_total(&a[i]) > max)
 			max = area_total(&a[i]);
@@ -663,55 +750,30 @@ static void html_areas(struct html *h)
 	sc_buf_puts(h->out, "</svg>\n");
 	put_legend(h);
 	sc_buf_puts(h->out, "</section>\n");
-	free(a);
 }
 
 /* ------------------------------------------------------------------ */
 /* The filters: shown only once the script runs.                      */
 
-/* cmp_str - qsort order of C strings */
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* put_tag_boxes - one box per distinct tag, sorted; none ticked */
 static void put_tag_boxes(struct html *h)
 {
-	const struct sc_scenario *s;
-	const char **tags;
-	size_t i, j, nt = 0, total = 0;
+	size_t i;
 
-	for (i = 0; i < h->n; i++)
-		if ((s = h->res[i].scenario) != NULL && s->tags != NULL)
-			total += s->ntags;
-	if (total == 0)
+	if (h->ntags == 0)
 		return;
-	tags = calloc(total, sizeof(*tags));
-	if (tags == NULL) {
-		h->out->failed = 1;
-		return;
-	}
-	for (i = 0; i < h->n; i++)
-		for (s = h->res[i].scenario, j = 0; s && s->tags &&
-		     j < s->ntags; j++)
-			tags[nt++] = s->tags[j];
-	qsort(tags, nt, sizeof(*tags), cmp_str);
 	/* Suites have many tags: fold them so the bar stays one line. */
 	sc_buf_puts(h->out, "<details class=\"tags\"><summary>Tags"
 		    "</summary><fieldset>");
-	for (i = 0; i < nt; i++) {
-		if (i > 0 && strcmp(tags[i], tags[i - 1]) == 0)
-			continue;
+	for (i = 0; i < h->ntags; i++) {
 		sc_buf_puts(h->out, "<label><input type=\"checkbox\" "
 			    "name=\"tag\" value=\"");
-		html_put_text(h->out, tags[i]);
+		html_put_text(h->out, h->tags[i]);
 		sc_buf_puts(h->out, "\"> ");
-		html_put_text(h->out, tags[i]);
+		html_put_text(h->out, h->tags[i]);
 		sc_buf_puts(h->out, "</label>");
 	}
 	sc_buf_puts(h->out, "</fieldset></details>\n");
-	free(tags);
 }
 
 /* html_filters - verdict, level and tag boxes and a search box */
@@ -835,7 +897,7 @@ static void open_article(struct html *h, const struct sc_result *r,
 
 	sc_buf_printf(h->out, "<article class=\"sc%s v-%s\" id=\"r%zu\" "
 		      "data-verdict=\"%s\" data-level=\"%s\" data-tags=\"",
-		      extra, v, (size_t)(r - h->res), v,
+		      extra, v, h->at, v,
 		      sc_level_name(result_level(r)));
 	for (i = 0; s != NULL && s->tags != NULL && i < s->ntags; i++) {
 		sc_buf_puts(h->out, i ? " " : "");
@@ -1179,7 +1241,7 @@ static void html_result_row(struct html *h, const struct sc_result *r)
 static void html_failures(struct html *h)
 {
 	size_t nfail = h->verdicts[SC_VERDICT_FAIL], i, l;
-	const struct sc_result *r;
+	struct sc_result_brief b;
 
 	sc_buf_printf(h->out, "<section id=\"failures\"%s>\n<h2>Failures "
 		      "(%zu)</h2>\n", nfail ? " class=\"group\"" : "", nfail);
@@ -1188,10 +1250,12 @@ static void html_failures(struct html *h)
 			    "none of the rules checked.</p>\n");
 	for (l = 0; l < NLEVELS; l++)
 		for (i = 0; i < h->n; i++) {
-			r = &h->res[i];
-			if (verdict_of(r) == SC_VERDICT_FAIL &&
-			    (size_t)result_level(r) == l)
-				html_result_full(h, r);
+			sc_result_list_brief(h->list, i, &b);
+			if (brief_verdict(&b) != SC_VERDICT_FAIL ||
+			    (size_t)brief_level(&b) != l)
+				continue;
+			h->at = i;
+			html_result_full(h, sc_result_list_get(h->list, i));
 		}
 	sc_buf_puts(h->out, "</section>\n");
 }
@@ -1199,6 +1263,7 @@ static void html_failures(struct html *h)
 /* html_group - every result of one verdict, in full; none, no section */
 static void html_group(struct html *h, const struct group *g)
 {
+	struct sc_result_brief b;
 	size_t i;
 
 	if (h->verdicts[g->verdict] == 0)
@@ -1207,9 +1272,13 @@ static void html_group(struct html *h, const struct group *g)
 		      verdict_styles[g->verdict].anchor);
 	html_put_text(h->out, g->title);
 	sc_buf_printf(h->out, " (%zu)</h2>\n", h->verdicts[g->verdict]);
-	for (i = 0; i < h->n; i++)
-		if (verdict_of(&h->res[i]) == g->verdict)
-			html_result_full(h, &h->res[i]);
+	for (i = 0; i < h->n; i++) {
+		sc_result_list_brief(h->list, i, &b);
+		if (brief_verdict(&b) != g->verdict)
+			continue;
+		h->at = i;
+		html_result_full(h, sc_result_list_get(h->list, i));
+	}
 	sc_buf_puts(h->out, "</section>\n");
 }
 
@@ -1217,6 +1286,7 @@ static void html_group(struct html *h, const struct group *g)
 static void html_folded(struct html *h)
 {
 	size_t i, k, total = 0;
+	struct sc_result_brief b;
 	enum sc_verdict v;
 	int first = 1;
 
@@ -1236,9 +1306,13 @@ static void html_folded(struct html *h)
 	}
 	sc_buf_puts(h->out, "</summary>\n");
 	for (k = 0; k < NELEM(folded); k++)
-		for (i = 0; i < h->n; i++)
-			if (verdict_of(&h->res[i]) == folded[k])
-				html_result_row(h, &h->res[i]);
+		for (i = 0; i < h->n; i++) {
+			sc_result_list_brief(h->list, i, &b);
+			if (brief_verdict(&b) != folded[k])
+				continue;
+			h->at = i;
+			html_result_row(h, sc_result_list_get(h->list, i));
+		}
 	sc_buf_puts(h->out, "</details>\n");
 }
 
@@ -1258,22 +1332,34 @@ static void html_tail(struct html *h)
 int sc_report_html(struct sc_buf *out, const struct sc_run_info *info,
 		   const struct sc_result *results, size_t n)
 {
+	struct sc_result_list l;
+
+	if (results == NULL && n > 0)
+		return SC_ERR_USAGE;
+	sc_result_list_array(&l, results, n);
+	return sc_report_html_list(out, info, &l);
+}
+
+/* sc_report_html_list - the same page, one result at a time from a list */
+int sc_report_html_list(struct sc_buf *out, const struct sc_run_info *info,
+			struct sc_result_list *l)
+{
 	struct html h;
 	size_t i;
 
-	if (out == NULL || info == NULL || (results == NULL && n > 0))
+	if (out == NULL || info == NULL || l == NULL)
 		return SC_ERR_USAGE;
 	memset(&h, 0, sizeof(h));
 	h.out = out;
 	h.info = info;
-	h.res = results;
-	h.n = n;
+	h.list = l;
+	h.n = l->n;
 	if (html_hash_source(html_css, strlen(html_css), h.style_hash,
 			     sizeof(h.style_hash)) < 0 ||
 	    html_hash_source(html_js, strlen(html_js), h.script_hash,
 			     sizeof(h.script_hash)) < 0)
 		return SC_ERR_UNSUPPORTED;	/* no SHA-256 in libcrypto */
-	tally(&h);
+	scan(&h);
 	html_head(&h);
 	html_headline(&h);
 	sc_buf_puts(out, "<div class=\"cards\">\n");
@@ -1288,6 +1374,10 @@ int sc_report_html(struct sc_buf *out, const struct sc_run_info *info,
 		html_group(&h, &open_groups[i]);
 	html_folded(&h);
 	html_tail(&h);
+	html_free(&h);
+	sc_buf_flush(out);
+	if (l->failed || out->sink_error)
+		return SC_ERR_IO;
 	if (out->failed)
 		return SC_ERR_NOMEM;
 	return out->truncated ? SC_ERR_LIMIT : SC_OK;

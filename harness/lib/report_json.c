@@ -307,15 +307,14 @@ static void json_server(struct jw *w, const struct sc_server_info *s)
 }
 
 /* json_summary - counts by verdict and failures by level */
-static void json_summary(struct jw *w, const struct sc_result *results,
-			 size_t n)
+static void json_summary(struct jw *w, struct sc_result_list *l)
 {
 	size_t verdicts[NVERDICTS] = { 0 }, levels[NLEVELS] = { 0 };
-	size_t i, unreachable = 0;
+	size_t i, unreachable = 0, n = l->n;
 	const struct sc_result *r;
 
 	for (i = 0; i < n; i++) {
-		r = &results[i];
+		r = sc_result_list_get(l, i);
 		if ((size_t)r->verdict < NVERDICTS)
 			verdicts[r->verdict]++;
 		if (r->verdict == SC_VERDICT_FAIL &&
@@ -424,10 +423,22 @@ static void json_result(struct jw *w, const struct sc_result *r)
 int sc_report_json(struct sc_buf *out, const struct sc_run_info *info,
 		   const struct sc_result *results, size_t n)
 {
+	struct sc_result_list l;
+
+	if (results == NULL && n > 0)
+		return SC_ERR_USAGE;
+	sc_result_list_array(&l, results, n);
+	return sc_report_json_list(out, info, &l);
+}
+
+/* sc_report_json_list - the same, one result at a time from a list */
+int sc_report_json_list(struct sc_buf *out, const struct sc_run_info *info,
+			struct sc_result_list *l)
+{
 	struct jw w = { out, 0, 0 };
 	size_t i;
 
-	if (out == NULL || info == NULL || (results == NULL && n > 0))
+	if (out == NULL || info == NULL || l == NULL)
 		return SC_ERR_USAGE;
 	sc_buf_putc(out, '{');
 	w.depth = 1;
@@ -436,12 +447,15 @@ int sc_report_json(struct sc_buf *out, const struct sc_run_info *info,
 		json_server(&w, info->server);
 	else
 		jw_null(&w, "server");
-	json_summary(&w, results, n);
+	json_summary(&w, l);
 	jw_open(&w, "results", '[');
-	for (i = 0; i < n; i++)
-		json_result(&w, &results[i]);
+	for (i = 0; i < l->n; i++)
+		json_result(&w, sc_result_list_get(l, i));
 	jw_close(&w, ']');
 	sc_buf_puts(out, "\n}\n");
+	sc_buf_flush(out);
+	if (l->failed || out->sink_error)
+		return SC_ERR_IO;
 	if (out->failed)
 		return SC_ERR_NOMEM;
 	return out->truncated ? SC_ERR_LIMIT : SC_OK;

@@ -96,15 +96,17 @@ static void put_timestamp(struct sc_buf *out, long long ms)
 }
 
 /* count_results - the <testsuite> totals */
-static void count_results(const struct sc_result *results, size_t n,
+static void count_results(const struct sc_result_list *l,
 			  struct junit_counts *c)
 {
+	struct sc_result_brief b;
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
-	c->tests = n;
-	for (i = 0; i < n; i++) {
-		switch (results[i].verdict) {
+	c->tests = l->n;
+	for (i = 0; i < l->n; i++) {
+		sc_result_list_brief(l, i, &b);
+		switch (b.verdict) {
 		case SC_VERDICT_FAIL:
 			c->failures++;
 			break;
@@ -491,12 +493,24 @@ static void put_testcase(struct sc_buf *out, const struct sc_result *r)
 int sc_report_junit(struct sc_buf *out, const struct sc_run_info *info,
 		    const struct sc_result *results, size_t n)
 {
+	struct sc_result_list l;
+
+	if (results == NULL && n > 0)
+		return SC_ERR_USAGE;
+	sc_result_list_array(&l, results, n);
+	return sc_report_junit_list(out, info, &l);
+}
+
+/* sc_report_junit_list - the same, one result at a time from a list */
+int sc_report_junit_list(struct sc_buf *out, const struct sc_run_info *info,
+			 struct sc_result_list *l)
+{
 	struct junit_counts c;
 	size_t i;
 
-	if (out == NULL || info == NULL || (results == NULL && n > 0))
+	if (out == NULL || info == NULL || l == NULL)
 		return SC_ERR_USAGE;
-	count_results(results, n, &c);
+	count_results(l, &c);
 	sc_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		    "<testsuites name=\"smtpconf\"");
 	put_counts(out, &c, info->duration_ms);
@@ -505,9 +519,12 @@ int sc_report_junit(struct sc_buf *out, const struct sc_run_info *info,
 	put_timestamp(out, info->started_unix_ms);
 	sc_buf_puts(out, ">\n");
 	put_properties(out, info);
-	for (i = 0; i < n; i++)
-		put_testcase(out, &results[i]);
+	for (i = 0; i < l->n; i++)
+		put_testcase(out, sc_result_list_get(l, i));
 	sc_buf_puts(out, "  </testsuite>\n</testsuites>\n");
+	sc_buf_flush(out);
+	if (l->failed || out->sink_error)
+		return SC_ERR_IO;
 	if (out->failed)
 		return SC_ERR_NOMEM;
 	return out->truncated ? SC_ERR_LIMIT : SC_OK;

@@ -41,6 +41,22 @@ void sc_result_free(struct sc_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* sc_result_release - free the heavy parts, keep verdict and flags */
+void sc_result_release(struct sc_result *r)
+{
+	struct sc_result keep = *r;
+
+	sc_result_free(r);
+	r->scenario = keep.scenario;
+	r->verdict = keep.verdict;
+	r->fail_level = keep.fail_level;
+	r->fail_line = keep.fail_line;
+	r->unreachable = keep.unreachable;
+	r->crashed = keep.crashed;
+	r->hung = keep.hung;
+	r->duration_ms = keep.duration_ms;
+}
+
 /* tx_grow - make room for one more transcript entry */
 static int tx_grow(struct sc_result *r)
 {

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 struct sc_buf {
 	char *data;		/* always NUL-terminated when len > 0 or after init */
@@ -18,10 +19,20 @@ struct sc_buf {
 	size_t limit;		/* hard cap on len; 0 means SC_BUF_DEFAULT_LIMIT */
 	int truncated;		/* an append was cut by the limit */
 	int failed;		/* an allocation failed; contents are partial */
+	/* A streamed buffer (sc_buf_init_sink) hands its bytes to a file
+	 * every SC_BUF_SINK_CHUNK, so a report of any size costs one chunk
+	 * of memory; the limit then bounds everything written. */
+	FILE *sink;
+	size_t sunk;		/* bytes already handed to sink */
+	int sink_error;		/* a write to sink failed (errno lost) */
 };
 
 /* sc_buf_init - empty buffer; limit 0 selects the default cap */
 void sc_buf_init(struct sc_buf *b, size_t limit);
+/* sc_buf_init_sink - empty buffer that streams to f; limit 0: default */
+void sc_buf_init_sink(struct sc_buf *b, size_t limit, FILE *f);
+/* sc_buf_flush - hand what is buffered to the sink (no-op without one) */
+int sc_buf_flush(struct sc_buf *b);
 /* sc_buf_free - release memory and reset to empty */
 void sc_buf_free(struct sc_buf *b);
 /* sc_buf_reset - keep memory, drop contents */

@@ -87,6 +87,11 @@
 
 /* Default cap of a struct sc_buf. */
 #define SC_BUF_DEFAULT_LIMIT	(64 * 1024 * 1024)
+/* A report streamed to its file (sc_buf_init_sink) is written in
+ * chunks of this size, and may grow to SC_REPORT_FILE_MAX in all: the
+ * bound is on disk, memory stays one chunk whatever the suite's size. */
+#define SC_BUF_SINK_CHUNK	(64 * 1024)
+#define SC_REPORT_FILE_MAX	((size_t)1 << 31)
 
 /* Bytes of peer data shown in one message (terminal, report text). */
 #define SC_DISPLAY_CLIP		400

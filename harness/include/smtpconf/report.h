@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "smtpconf/result.h"
 #include "smtpconf/runner.h"
+#include "smtpconf/spool.h"
 
 struct sc_run_info {
 	const char *tool_version;	/* SMTPCONF_VERSION */
@@ -33,8 +34,35 @@ int sc_report_junit(struct sc_buf *out, const struct sc_run_info *info,
 /* sc_report_html - one self-contained HTML page (docs/html-report.md) */
 int sc_report_html(struct sc_buf *out, const struct sc_run_info *info,
 		   const struct sc_result *results, size_t n);
+/*
+ * The same three reports from a list (an array or a spool, spool.h),
+ * read one result at a time: with out streamed to a file
+ * (sc_buf_init_sink) a report of any size costs one result and one
+ * chunk of memory.  SC_ERR_IO when a result could not be read back or
+ * the file not written.
+ */
+int sc_report_json_list(struct sc_buf *out, const struct sc_run_info *info,
+			struct sc_result_list *l);
+int sc_report_junit_list(struct sc_buf *out, const struct sc_run_info *info,
+			 struct sc_result_list *l);
+int sc_report_html_list(struct sc_buf *out, const struct sc_run_info *info,
+			struct sc_result_list *l);
 /* sc_write_atomic - write data to path via a temp file in the same directory + rename */
 int sc_write_atomic(const char *path, const char *data, size_t len,
 		    struct sc_error *err);
+
+/* A report streamed to a temporary file beside its target. */
+struct sc_atomic_file {
+	const char *path;	/* the target */
+	char *tmp;		/* "path.tmpXXXXXX" */
+	FILE *f;		/* write here */
+};
+/* sc_atomic_open - create the temporary file beside path */
+int sc_atomic_open(struct sc_atomic_file *a, const char *path,
+		   struct sc_error *err);
+/* sc_atomic_commit - flush, sync, rename into place; closed either way */
+int sc_atomic_commit(struct sc_atomic_file *a, struct sc_error *err);
+/* sc_atomic_abort - close and remove the temporary file */
+void sc_atomic_abort(struct sc_atomic_file *a);
 
 #endif

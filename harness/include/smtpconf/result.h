@@ -77,6 +77,12 @@ struct sc_result {
 const char *sc_verdict_name(enum sc_verdict v);
 /* sc_result_free - release a result's strings and transcript */
 void sc_result_free(struct sc_result *r);
+/*
+ * sc_result_release - free the strings and transcript but keep what
+ * scheduling and the exit code read (verdict, levels, flags): for a
+ * result already written to a spool (spool.h).
+ */
+void sc_result_release(struct sc_result *r);
 /* sc_result_add_tx - append a transcript entry within the bounds; returns its index or -1 */
 long sc_result_add_tx(struct sc_result *r, enum sc_tx_kind kind,
 		      const char *session, const char *bytes, size_t len,
