@@ -48,8 +48,9 @@ int cli_selection_option(struct selection *sel, const char *opt,
 int cli_var_option(struct sc_vars *vars, const char *opt, const char *val);
 int cli_selected(const struct selection *sel, const struct sc_scenario *s);
 const char *cli_default_suite(void);
+/* cli_load_suites - every root, light (run) or in full; -1 on any error */
 int cli_load_suites(char **paths, size_t npaths, const struct sc_vars *vars,
-		    struct sc_suite *out);
+		    int light, struct sc_suite *out);
 void cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* cli_option_value - the value of "--opt VALUE" or "--opt=VALUE"; NULL + message if missing */

@@ -47,7 +47,7 @@ static int load_selected(int argc, char **argv, const char *cmd,
 	}
 	if (npaths == 0)
 		paths[npaths++] = (char *)cli_default_suite();
-	if (cli_load_suites(paths, npaths, &vars, suite) < 0)
+	if (cli_load_suites(paths, npaths, &vars, 0, suite) < 0)
 		return EXIT_USAGE;
 	return EXIT_PASS;
 }

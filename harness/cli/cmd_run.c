@@ -351,7 +351,9 @@ static int load_inputs(struct run_state *st)
 			return -1;
 		}
 	}
-	if (cli_load_suites(st->cfg.paths, st->cfg.npaths, &st->cfg.vars,
+	/* Only the headers stay: each scenario is parsed again when it
+	 * runs, so memory does not grow with the suite. */
+	if (cli_load_suites(st->cfg.paths, st->cfg.npaths, &st->cfg.vars, 1,
 			    &st->suite) < 0)
 		return -1;
 	st->sel = calloc(st->suite.count + 1, sizeof(*st->sel));
@@ -396,6 +398,43 @@ static void apply_waiver(struct run_state *st, struct sc_result *r)
 	r->waiver = strdup(w->reason);
 }
 
+/*
+ * header_load - a result of a scenario that did not run is known by
+ * the suite's light header alone: its title, clause and quote are
+ * read again from its file into *full for the terminal and reports.
+ * 1 when r->scenario now points at full (header_drop undoes it).
+ */
+static int header_load(struct run_state *st, struct sc_result *r,
+		       struct sc_scenario *full)
+{
+	const struct sc_scenario *light = r->scenario;
+	struct sc_error err;
+
+	memset(full, 0, sizeof(*full));
+	if (light == NULL || !light->light)
+		return 0;
+	sc_error_clear(&err);
+	if (sc_scenario_load(light->path, light->id, &st->cfg.vars, full,
+			     &err) != SC_OK) {
+		/* Changed since the run began: say so, not "(null)". */
+		full->id = strdup(light->id);
+		full->path = strdup(light->path);
+		full->title = strdup("(the scenario file could not be read "
+				     "again)");
+		full->level = light->level;
+	}
+	r->scenario = full;
+	return 1;
+}
+
+/* header_drop - r back to the suite's light header */
+static void header_drop(struct sc_result *r, struct sc_scenario *full,
+			const struct sc_scenario *light)
+{
+	r->scenario = light;
+	sc_scenario_free(full);
+}
+
 /* spool_result - write a final result to disk, keep only its verdict */
 static void spool_result(struct run_state *st, struct sc_result *r)
 {
@@ -414,7 +453,9 @@ static void spool_result(struct run_state *st, struct sc_result *r)
 static void mark_rest(struct run_state *st, enum sc_verdict v,
 		      const char *reason, int unreachable)
 {
+	struct sc_scenario full;
 	struct sc_result *r;
+	int loaded;
 
 	for (; st->nresults < st->nsel; st->nresults++) {
 		r = &st->results[st->nresults];
@@ -424,7 +465,10 @@ static void mark_rest(struct run_state *st, enum sc_verdict v,
 		r->reason = strdup(reason);
 		r->unreachable = unreachable;
 		tally_add(&st->tally, r);
+		loaded = header_load(st, r, &full);
 		spool_result(st, r);
+		if (loaded)
+			header_drop(r, &full, st->sel[st->nresults]);
 	}
 }
 
@@ -440,7 +484,10 @@ static void on_started(void *ctx, size_t i)
 /* on_finished - a scenario's final result, in id order */
 static void on_finished(void *ctx, size_t i, struct sc_result *r)
 {
+	const struct sc_scenario *light = r->scenario;
 	struct run_state *st = ctx;
+	struct sc_scenario full;
+	int loaded = header_load(st, r, &full);
 
 	/* --pcap runs one scenario at a time: this one just ended. */
 	capture_scenario_end(&st->cfg.capture);
@@ -450,6 +497,8 @@ static void on_finished(void *ctx, size_t i, struct sc_result *r)
 	term_result(&st->term, r);
 	spawn_show_crash(st->term.out, r);
 	spool_result(st, r);
+	if (loaded)
+		header_drop(r, &full, light);
 }
 
 /* run_all - every selected scenario (-j at a time), until Ctrl-C */

@@ -301,7 +301,7 @@ static void print_parse_errors(const struct sc_suite *s)
 
 /* cli_load_suites - load every root; print all errors; -1 on any */
 int cli_load_suites(char **paths, size_t npaths, const struct sc_vars *vars,
-		    struct sc_suite *out)
+		    int light, struct sc_suite *out)
 {
 	struct sc_suite one;
 	struct sc_error err;
@@ -313,7 +313,8 @@ int cli_load_suites(char **paths, size_t npaths, const struct sc_vars *vars,
 	for (i = 0; i < npaths; i++) {
 		memset(&one, 0, sizeof(one));
 		sc_error_clear(&err);
-		if (sc_suite_load(paths[i], vars, &one, &err) != SC_OK) {
+		if ((light ? sc_suite_load_light(paths[i], vars, &one, &err) :
+		     sc_suite_load(paths[i], vars, &one, &err)) != SC_OK) {
 			sc_error_format(&err, line, sizeof(line));
 			fprintf(stderr, "smtpconf: %s\n", line);
 			bad = 1;

@@ -11,7 +11,13 @@
  * the one that caused it.  So every scenario that ran beside it is run
  * again, alone, on a fresh server, in id order: the crash or hang is
  * then charged as a serial run charges it.
+ *
+ * The suite holds only scenario headers (sc_scenario_lighten): each
+ * scenario is parsed in full when it starts and freed once its result
+ * has been handed on, so memory follows the scenarios running, not the
+ * suite's size.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "smtpconf/pool.h"
@@ -37,6 +43,7 @@ struct sched {
 	struct sc_pool *pool;
 	unsigned jobs;
 	unsigned char *state;	/* enum slot_state per scenario */
+	struct sc_scenario **full;	/* parsed in full while it runs */
 	size_t next;		/* next scenario to start */
 	size_t shown;		/* results [0, shown) handed on */
 	const struct sc_result *last;	/* the last one to finish */
@@ -118,12 +125,69 @@ static int watching_crashes(const struct sched *s)
 	return s->jobs > 1 && s->sp->managed && s->sp->spawn_cmd != NULL;
 }
 
+/* drop_full - the full parse of scenario i is no longer needed */
+static void drop_full(struct sched *s, size_t i)
+{
+	if (s->full[i] == NULL)
+		return;
+	if (s->w->results[i].scenario == s->full[i])
+		s->w->results[i].scenario = s->w->sel[i];
+	sc_scenario_free(s->full[i]);
+	free(s->full[i]);
+	s->full[i] = NULL;
+}
+
+/* load_fail - scenario i could not be parsed again: an error result */
+static void load_fail(struct sched *s, size_t i, const struct sc_error *e)
+{
+	struct sc_result *r = &s->w->results[i];
+	char where[1200], reason[1400];
+
+	sc_error_format(e, where, sizeof(where));
+	snprintf(reason, sizeof(reason), "the scenario could not be read "
+		 "again to run it: %s", where);
+	memset(r, 0, sizeof(*r));
+	r->scenario = s->w->sel[i];
+	r->verdict = SC_VERDICT_ERROR;
+	r->reason = strdup(reason);
+}
+
+/*
+ * full_of - scenario i in full, parsed again from its file when the
+ * suite holds only its header; NULL (and an error result) if that
+ * failed: the file changed or vanished since the run began.
+ */
+static const struct sc_scenario *full_of(struct sched *s, size_t i)
+{
+	const struct sc_scenario *light = s->w->sel[i];
+	struct sc_scenario *f;
+	struct sc_error err;
+
+	if (!light->light)
+		return light;
+	if (s->full[i] != NULL)
+		return s->full[i];
+	sc_error_clear(&err);
+	f = calloc(1, sizeof(*f));
+	if (f == NULL) {
+		sc_error_set(&err, SC_ERR_NOMEM, "out of memory");
+	} else if (sc_scenario_load(light->path, light->id, s->o->vars, f,
+				    &err) == SC_OK) {
+		s->full[i] = f;
+		return f;
+	}
+	free(f);
+	load_fail(s, i, &err);
+	return NULL;
+}
+
 /* flush - hand on the finished results that are next in id order */
 static void flush(struct sched *s)
 {
 	while (s->shown < s->next && s->state[s->shown] == SLOT_DONE) {
 		s->h->finished(s->h->ctx, s->shown,
 			       &s->w->results[s->shown]);
+		drop_full(s, s->shown);
 		s->state[s->shown++] = SLOT_SHOWN;
 	}
 }
@@ -176,10 +240,13 @@ static int drain(struct sched *s)
 /* run_inline - one scenario on this thread, nothing beside it */
 static int run_inline(struct sched *s, size_t i)
 {
+	const struct sc_scenario *sc;
+
 	s->state[i] = SLOT_RUNNING;
 	s->h->started(s->h->ctx, i);
-	if (sc_run_scenario(s->w->sel[i], s->o, s->caps,
-			    &s->w->results[i]) != SC_OK)
+	sc = full_of(s, i);
+	if (sc != NULL && sc_run_scenario(sc, s->o, s->caps,
+					  &s->w->results[i]) != SC_OK)
 		return -1;
 	s->last = &s->w->results[i];
 	if (s->last->hung)
@@ -271,6 +338,11 @@ static int step(struct sched *s)
 		return collect_one(s);
 	s->state[s->next] = SLOT_RUNNING;
 	s->h->started(s->h->ctx, s->next);
+	if ((sc = full_of(s, s->next)) == NULL) {
+		s->state[s->next++] = SLOT_DONE;
+		flush(s);
+		return 0;
+	}
 	if (sc_pool_submit(s->pool, s->next, sc,
 			   &s->w->results[s->next]) != SC_OK)
 		return -1;
@@ -306,6 +378,7 @@ int sched_run(const struct sched_config *c, struct spawn_config *sp,
 {
 	struct sched s;
 	struct sc_error err;
+	size_t i;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -319,17 +392,22 @@ int sched_run(const struct sched_config *c, struct spawn_config *sp,
 	if (s.jobs > w->n)
 		s.jobs = w->n > 0 ? (unsigned)w->n : 1;
 	s.state = calloc(w->n + 1, 1);
+	s.full = calloc(w->n + 1, sizeof(*s.full));
 	sc_error_clear(&err);
-	if (s.state == NULL ||
+	if (s.state == NULL || s.full == NULL ||
 	    (s.jobs > 1 && sc_pool_new(s.jobs, o, caps, &s.pool, &err) !=
 	     SC_OK)) {
 		free(s.state);
+		free(s.full);
 		return -1;
 	}
 	while (rc == 0 && s.next < w->n && !(o->interrupted && *o->interrupted))
 		rc = step(&s);
 	rc = finish(&s, rc);
 	sc_pool_free(s.pool);
+	for (i = 0; i < w->n; i++)
+		drop_full(&s, i);
+	free(s.full);
 	free(s.state);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "scenario_int.h"
+#include "smtpconf/pool.h"
 
 /* sp_error - syntax error at byte off of the current line */
 int sp_error(struct sc_parser *p, size_t off, const char *fmt, ...)
@@ -297,6 +298,29 @@ static void parser_free(struct sc_parser *p)
 	sc_buf_free(&p->scratch);
 	sp_template_free(&p->batch);
 	free(p->batch_note);
+}
+
+/* sc_scenario_lighten - keep what selection and scheduling read */
+void sc_scenario_lighten(struct sc_scenario *s)
+{
+	struct sc_scenario keep = *s;
+
+	keep.exclusive = sc_scenario_runs_alone(s);
+	/* Taken over by keep, so that the free below spares them. */
+	s->id = NULL;
+	s->path = NULL;
+	s->tags = NULL;
+	s->ntags = 0;
+	sc_scenario_free(s);
+	memset(s, 0, sizeof(*s));
+	s->id = keep.id;
+	s->path = keep.path;
+	s->tags = keep.tags;
+	s->ntags = keep.ntags;
+	s->level = keep.level;
+	s->exclusive = keep.exclusive;
+	s->slow = keep.slow;
+	s->light = 1;
 }
 
 /* sc_scenario_parse - parse one scenario from memory */

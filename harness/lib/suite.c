@@ -208,6 +208,8 @@ static int suite_add(struct sc_suite *suite, const char *path,
 		return rc;
 	if (rc != SC_OK)
 		return suite_error(suite, &e);
+	if (suite->light)
+		sc_scenario_lighten(&s);
 	if (sp_grow_pow2((void **)&suite->items, suite->count,
 		      sizeof(s)) < 0) {
 		sc_scenario_free(&s);
@@ -315,9 +317,9 @@ static int suite_load_dir(const char *root, const struct sc_vars *defined,
 	return rc;
 }
 
-/* sc_suite_load - load a file or every *.smtp below a directory */
-int sc_suite_load(const char *root, const struct sc_vars *defined,
-		  struct sc_suite *suite, struct sc_error *err)
+/* suite_load - a file or a directory, its scenarios light or in full */
+static int suite_load(const char *root, const struct sc_vars *defined,
+		      int light, struct sc_suite *suite, struct sc_error *err)
 {
 	struct stat st;
 	int rc;
@@ -326,6 +328,7 @@ int sc_suite_load(const char *root, const struct sc_vars *defined,
 	if (suite == NULL || root == NULL)
 		return sc_error_set(err, SC_ERR_USAGE, "no suite root");
 	memset(suite, 0, sizeof(*suite));
+	suite->light = light;
 	if (stat(root, &st) != 0)
 		return sc_error_at(err, SC_ERR_IO, root, 0, 0, "cannot read: "
 				   "%s", strerror(errno));
@@ -339,6 +342,20 @@ int sc_suite_load(const char *root, const struct sc_vars *defined,
 	if (rc != SC_OK)
 		sc_suite_free(suite);
 	return rc;
+}
+
+/* sc_suite_load - load a file or every *.smtp below a directory */
+int sc_suite_load(const char *root, const struct sc_vars *defined,
+		  struct sc_suite *suite, struct sc_error *err)
+{
+	return suite_load(root, defined, 0, suite, err);
+}
+
+/* sc_suite_load_light - the same, each scenario lightened once parsed */
+int sc_suite_load_light(const char *root, const struct sc_vars *defined,
+			struct sc_suite *suite, struct sc_error *err)
+{
+	return suite_load(root, defined, 1, suite, err);
 }
 
 /* sc_suite_free - release the scenarios and errors of a suite */

@@ -125,6 +125,10 @@ struct sc_scenario {
 	int exclusive;			/* must not run beside others (shutdown, overload) */
 	int on_421_ends_session;	/* on-421: end-session: 421 + close ends that session, no failure */
 	int slow;			/* slow: yes: takes minutes, runs only with --slow */
+	/* Only what selection and scheduling read is kept (id, path,
+	 * level, tags, exclusive, slow): sc_scenario_lighten.  Load the
+	 * file again (sc_scenario_load) to run it or to report on it. */
+	int light;
 	struct sc_step *steps;
 	size_t nsteps;
 };
@@ -143,6 +147,13 @@ int sc_scenario_load(const char *path, const char *id,
 		     struct sc_error *err);
 /* sc_scenario_free - release everything the parser allocated */
 void sc_scenario_free(struct sc_scenario *s);
+/*
+ * sc_scenario_lighten - keep id, path, level, tags and slow; exclusive
+ * becomes sc_scenario_runs_alone(); free the rest (steps, texts,
+ * conditions) and mark s light.  A suite of any size then costs a few
+ * hundred bytes a scenario until each runs.
+ */
+void sc_scenario_lighten(struct sc_scenario *s);
 
 /* sc_duration_parse - "500ms", "10s", "2m" (1 ms to 1 hour) to ms */
 int sc_duration_parse(const char *text, size_t len, unsigned *ms);
@@ -188,6 +199,7 @@ struct sc_suite {
 	size_t count;
 	struct sc_error *errors;	/* one per file that failed to parse */
 	size_t nerrors;
+	int light;		/* items are lightened (sc_suite_load_light) */
 };
 
 /*
@@ -199,6 +211,13 @@ struct sc_suite {
 int sc_suite_load(const char *root, const struct sc_vars *defined,
 		  struct sc_suite *suite, struct sc_error *err);
 void sc_suite_free(struct sc_suite *suite);
+/*
+ * sc_suite_load_light - the same, every file parsed (so errors are
+ * found before any connection) and then lightened: smtpconf run
+ * parses each scenario again when it runs.
+ */
+int sc_suite_load_light(const char *root, const struct sc_vars *defined,
+			struct sc_suite *suite, struct sc_error *err);
 
 /* sc_glob_match - shell glob (* ? [..]) against an id, '/' matched by '*' too */
 int sc_glob_match(const char *pattern, const char *s);
