@@ -265,6 +265,15 @@ static int append_suite(struct sc_suite *out, struct sc_suite *one)
 
 	if (one->count == 0)
 		return 0;
+	if (out->count == 0) {
+		/* The usual single root: take its array, no second copy. */
+		free(out->items);
+		out->items = one->items;
+		out->count = one->count;
+		one->items = NULL;
+		one->count = 0;
+		return 0;
+	}
 	for (i = 0; i < one->count; i++)
 		for (j = 0; j < out->count; j++)
 			if (strcmp(one->items[i].id, out->items[j].id) == 0) {

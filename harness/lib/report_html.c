@@ -121,7 +121,7 @@ static const enum sc_verdict chart_order[] = {
 
 /* One area: the directory under the RFC (ehlo, quit, unknown-verb). */
 struct area {
-	char *name;			/* a copy: results are read one at a time */
+	char *name;		/* a copy: results are read one by one */
 	size_t len;
 	size_t verdicts[NVERDICTS];
 };
