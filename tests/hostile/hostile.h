@@ -26,6 +26,7 @@ enum tls_trick {
 struct hostile_opts {
 	unsigned interval_ms;	/* slowloris: pause between bytes */
 	enum tls_trick trick;	/* the mode's row sets it */
+	unsigned long session;	/* 0 for the first connection, 1, ... */
 };
 
 /* mode_fn - serve one accepted connection, then return */
@@ -43,6 +44,10 @@ struct hostile_mode {
 const struct hostile_mode *hostile_mode_find(const char *name);
 /* hostile_tls_trick - play one broken handshake on fd, then return */
 void hostile_tls_trick(int fd, enum tls_trick t);
+/* hostile_tls_serve - a working TLS session on fd whose plaintext
+ * side is served by mode, until either side closes */
+void hostile_tls_serve(int fd, hostile_mode_fn mode,
+		       const struct hostile_opts *o);
 /* hostile_modes_list - print the table for --list-modes */
 void hostile_modes_list(void);
 

@@ -186,6 +186,13 @@ check_mode_specific() {
 		grep -qF 'nul\0in' "$d/out" ||
 			die "the NUL is not shown as \\0"
 		;;
+	tls-late-*)
+		# The probe got through TLS; then no scenario could run.
+		grep -q '^  TLS (implicit): TLSv1' "$d/out" ||
+			die "the probe's TLS session is not shown"
+		verdicts "$d" | grep -Ev ' (error|skip)$' &&
+			die "a scenario ran although its handshake failed"
+		;;
 	starttls-*)
 		# The handshake's failure is rfc3207/basic's, at MUST level.
 		[ "$tls" != - ] || verdicts "$d" |

@@ -137,7 +137,7 @@ static size_t reap(pid_t *kids, size_t n)
 
 /* serve - accept and fork until told to stop */
 static void serve(int lfd, const struct hostile_mode *m,
-		  const struct hostile_opts *o)
+		  struct hostile_opts *o)
 {
 	pid_t kids[CHILDREN_MAX], pid;
 	struct pollfd pfd = { lfd, POLLIN, 0 };
@@ -160,6 +160,7 @@ static void serve(int lfd, const struct hostile_mode *m,
 			child_serve(lfd, fd, m, o);
 		if (pid > 0)
 			kids[n++] = pid;
+		o->session++;	/* the next child's number */
 		close(fd);
 	}
 	for (i = 0; i < n; i++)
@@ -172,7 +173,7 @@ static void serve(int lfd, const struct hostile_mode *m,
 int main(int argc, char **argv)
 {
 	const struct hostile_mode *m = NULL;
-	struct hostile_opts o = { 1000, TLS_TRICK_NONE };
+	struct hostile_opts o = { 1000, TLS_TRICK_NONE, 0 };
 	const char *port_file = NULL;
 	struct sigaction sa;
 	unsigned port = 0, bound;

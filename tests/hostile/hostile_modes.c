@@ -497,6 +497,16 @@ static void mode_starttls(int fd, const struct hostile_opts *o)
 	respond(fd, &r);
 }
 
+/* mode_tls_late - implicit TLS that works for the first connection
+ * (smtpconf's probe) and goes wrong for every later one */
+static void mode_tls_late(int fd, const struct hostile_opts *o)
+{
+	if (o->session == 0)
+		hostile_tls_serve(fd, mode_plain, o);
+	else
+		hostile_tls_trick(fd, o->trick);
+}
+
 static const struct hostile_mode modes[] = {
 	{ "plain", mode_plain, "a minimal responder with clean text "
 	  "(the baseline of tiny-writes)", "fail: a sloppy server", TLS_TRICK_NONE },
@@ -549,6 +559,15 @@ static const struct hostile_mode modes[] = {
 	{ "tls-endless-records", mode_tls, "implicit TLS: 16 KiB junk "
 	  "handshake records without end", "error: handshake failed",
 	  TLS_TRICK_ENDLESS },
+	/* The probe's session works; the scenarios' sessions do not. */
+	{ "tls-late-cut-hello", mode_tls_late, "implicit TLS: the first "
+	  "session works, later ones get a ServerHello and a close",
+	  "error per scenario: closed during the handshake",
+	  TLS_TRICK_CUT_HELLO },
+	{ "tls-late-half-record", mode_tls_late, "implicit TLS: the first "
+	  "session works, later ones get half a record and silence",
+	  "error per scenario: handshake timed out",
+	  TLS_TRICK_HALF_RECORD },
 	/* STARTTLS: the same, after "220 Ready to start TLS". */
 	{ "starttls-garbage", mode_starttls, "STARTTLS, 220, then junk "
 	  "instead of a handshake", "fail: 220 promised a handshake",

@@ -9,13 +9,17 @@
  * The ServerHello of cut-hello and half-record is real: OpenSSL plays
  * the server on memory BIOs with a throwaway certificate (testcert.h),
  * and only part of its first flight goes out, so the client is truly
- * in the middle of a handshake when the server stops.
+ * in the middle of a handshake when the server stops.  The tls-late-*
+ * modes complete the first connection's handshake for real (so the
+ * probe gets through) and break every later one.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <openssl/ssl.h>
 #include "hostile.h"
 #include "testcert.h"
@@ -212,4 +216,62 @@ void hostile_tls_trick(int fd, enum tls_trick t)
 			return;
 	}
 	row->run(fd, flight, n);
+}
+
+/* relay - copy plaintext between the TLS session and the responder's
+ * socket until either side closes */
+static void relay(SSL *ssl, int fd, int plain)
+{
+	struct pollfd p[2] = { { fd, POLLIN, 0 }, { plain, POLLIN, 0 } };
+	char buf[4096];
+	int n;
+
+	for (;;) {
+		if (SSL_pending(ssl) == 0 && poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (SSL_pending(ssl) > 0 || (p[0].revents & (POLLIN | POLLHUP))) {
+			n = SSL_read(ssl, buf, sizeof(buf));
+			if (n <= 0 || send_all(plain, buf, (size_t)n) < 0)
+				return;
+		}
+		if (p[1].revents & (POLLIN | POLLHUP)) {
+			n = (int)read(plain, buf, sizeof(buf));
+			if (n <= 0 || SSL_write(ssl, buf, n) <= 0)
+				return;
+		}
+	}
+}
+
+/* hostile_tls_serve - a working TLS session on fd whose plaintext
+ * side is served by mode, until either side closes */
+void hostile_tls_serve(int fd, hostile_mode_fn mode,
+		       const struct hostile_opts *o)
+{
+	SSL_CTX *ctx = testcert_server_ctx("hostile.example.org", NULL);
+	SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+	int sp[2];
+	pid_t pid;
+
+	if (ssl == NULL || socketpair(AF_UNIX, SOCK_STREAM, 0, sp) < 0)
+		goto out;
+	pid = fork();
+	if (pid == 0) {
+		/* The responder, on the plaintext end. */
+		close(sp[0]);
+		close(fd);
+		mode(sp[1], o);
+		_exit(0);
+	}
+	close(sp[1]);
+	if (pid > 0 && SSL_set_fd(ssl, fd) == 1 && SSL_accept(ssl) == 1)
+		relay(ssl, fd, sp[0]);
+	close(sp[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+out:
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
 }
