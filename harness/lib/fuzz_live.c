@@ -284,9 +284,17 @@ static enum owed line_owed(struct live *l, const char *p, size_t n)
 			l->chunk_left -= n;
 			return OWED_NONE;
 		}
+		p += l->chunk_left;
+		n -= (size_t)l->chunk_left;
 		l->mode = MODE_CMD;
 		l->verb = SC_VERB_BDAT;
-		return OWED_UNSURE;	/* the rest of the line is lost */
+		/* RFC 3030 2: the chunk is exactly its octets, so the rest of
+		 * the line is a command to a server that counts them (one
+		 * that refused the BDAT may not): follow its state (another
+		 * BDAT opens a chunk), but never judge a hang on it. */
+		if (n > 0)
+			line_owed(l, p, n);
+		return OWED_UNSURE;
 	}
 	if (l->mode == MODE_TEXT) {
 		prev_crlf = l->prev_crlf;
