@@ -8,6 +8,9 @@
  * 4.5.3.1 (64-octet local part, 255-octet domain, 512-octet command
  * line, 1000-octet text line); line endings at 2.3.8 (only CRLF ends
  * a line); 8-bit bytes at RFC 6531 (UTF-8 only after SMTPUTF8).
+ * Whole commands from the dictionary go where the server reads a
+ * command: RFC 5321 4.1.1.4 (DATA text up to the "." line), RFC 3030
+ * 2 (a BDAT chunk is octets, not lines), RFC 4954 4 (AUTH responses).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,23 @@ struct mvec {
 	size_t n;
 	size_t bytes;
 	size_t max;		/* the caller's buffer */
+};
+
+/* What the server makes of the next line, as the session itself shows
+ * (the mutator sees no replies: it assumes each command is accepted). */
+enum mstate {
+	MS_COMMAND,	/* a command */
+	MS_TEXT,	/* message text, up to the "." line (DATA) */
+	MS_CHUNK,	/* octets of a BDAT chunk */
+	MS_SASL,	/* a response in an AUTH exchange */
+	MS_DONE		/* nothing: after QUIT or STARTTLS */
+};
+
+/* The walk through a session: state and what is left of it. */
+struct mwalk {
+	enum mstate st;
+	unsigned long long chunk;	/* chunk octets still to come */
+	unsigned sasl;		/* AUTH responses still to come */
 };
 
 typedef int (*mut_fn)(struct sc_mutator *m, struct mvec *v,
@@ -62,6 +82,8 @@ static int mut_number(struct sc_mutator *, struct mvec *, const char *,
 		      size_t);
 static int mut_byte(struct sc_mutator *, struct mvec *, const char *,
 		    size_t);
+static int mut_command(struct sc_mutator *, struct mvec *, const char *,
+		       size_t);
 
 /* The mutation table, in enum sc_mutation order: name, function, weight. */
 static const struct mut_op {
@@ -85,6 +107,7 @@ static const struct mut_op {
 	{ "dict", mut_dict, 6 },
 	{ "number", mut_number, 3 },
 	{ "byte", mut_byte, 1 },
+	{ "command", mut_command, 8 },
 };
 
 /* Commands a client may send, for insertion (RFC 5321 4.1.1 and the
@@ -226,10 +249,50 @@ void sc_mutator_init(struct sc_mutator *m, unsigned long long seed)
 	sc_rng_seed(&m->rng, seed);
 }
 
+/* is_alpha - an ASCII letter (no locale: bytes are bytes) */
+static int is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* is_word_char - a letter, digit or "-", as in verbs and keywords */
+static int is_word_char(char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9') || c == '-';
+}
+
+/*
+ * token_word - the length of the command word a token starts with: a
+ * letter, then letters, digits and "-" (RFC 5321 4.1.1 verbs, 4.1.1.1
+ * ehlo-keywords), three or more, ending the token or followed by a
+ * blank, ":" or "=".  0 when the token is no such word.  *verb says
+ * it is an upper-case word followed by a blank or ":", as smtp.dict
+ * writes its verbs ("XCLIENT ", "MAIL FROM:").
+ */
+static size_t token_word(const char *t, size_t len, int *verb)
+{
+	size_t k = 0;
+	int upper = 1;
+
+	*verb = 0;
+	if (len == 0 || !is_alpha(t[0]))
+		return 0;
+	for (; k < len && is_word_char(t[k]); k++)
+		if (t[k] >= 'a' && t[k] <= 'z')
+			upper = 0;
+	if (k < 3)
+		return 0;
+	if (k < len && t[k] != ' ' && t[k] != ':' && t[k] != '=')
+		return 0;
+	*verb = upper && k < len && t[k] != '=';
+	return k;
+}
+
 /* sc_mutator_add_token - add one dictionary entry (copied) */
 int sc_mutator_add_token(struct sc_mutator *m, const char *tok, size_t len)
 {
 	char *copy;
+	int verb;
 
 	if (len == 0 || len > SC_FUZZ_TOKEN_MAX ||
 	    m->ntokens >= SC_FUZZ_MAX_TOKENS)
@@ -238,6 +301,11 @@ int sc_mutator_add_token(struct sc_mutator *m, const char *tok, size_t len)
 	if (copy == NULL)
 		return SC_ERR_NOMEM;
 	memcpy(copy, tok, len);
+	if (token_word(copy, len, &verb) > 0) {
+		m->words[m->nwords++] = m->ntokens;
+		if (verb)
+			m->verbs[m->nverbs++] = m->ntokens;
+	}
 	m->tokens[m->ntokens] = copy;
 	m->token_len[m->ntokens++] = len;
 	return SC_OK;
@@ -348,6 +416,8 @@ void sc_mutator_free(struct sc_mutator *m)
 	for (i = 0; i < m->ntokens; i++)
 		free(m->tokens[i]);
 	m->ntokens = 0;
+	m->nwords = 0;
+	m->nverbs = 0;
 }
 
 /* vec_free - release every line */
@@ -574,8 +644,8 @@ static int mut_splice(struct sc_mutator *m, struct mvec *v,
 	return vec_insert_text(v, v->n, p, olen - (size_t)(p - other));
 }
 
-/* token_word - a dictionary token without the blanks around it */
-static const char *token_word(struct sc_mutator *m, size_t *len)
+/* token_trimmed - a dictionary token without the blanks around it */
+static const char *token_trimmed(struct sc_mutator *m, size_t *len)
 {
 	size_t k = sc_rng_below(&m->rng, m->ntokens);
 	const char *t = m->tokens[k];
@@ -606,7 +676,7 @@ static int mut_verb(struct sc_mutator *m, struct mvec *v, const char *other,
 	case 0:
 		if (m->ntokens == 0)
 			return -1;
-		w = token_word(m, &wlen);
+		w = token_trimmed(m, &wlen);
 		break;
 	case 1:		/* cut the verb short: "MAI" */
 		wlen = c.verb_text.len ? c.verb_text.len - 1 : 0;
@@ -837,6 +907,148 @@ static int mut_byte(struct sc_mutator *m, struct mvec *v, const char *other,
 	return 0;
 }
 
+/* walk_command - the state after command line l */
+static void walk_command(struct mwalk *w, const struct mline *l)
+{
+	struct sc_command c;
+
+	sc_command_parse(l->p, l->len, &c);
+	switch (c.verb) {
+	case SC_VERB_DATA:
+		w->st = c.args.len == 0 ? MS_TEXT : MS_COMMAND;
+		break;
+	case SC_VERB_BDAT:
+		/* A chunk longer than any session takes all that follows. */
+		w->chunk = c.chunk_size;
+		if (c.chunk_size == 0)
+			w->st = MS_COMMAND;
+		else if (c.chunk_size > SC_FUZZ_SESSION_MAX)
+			w->st = MS_DONE;
+		else
+			w->st = MS_CHUNK;
+		break;
+	case SC_VERB_AUTH:
+		/* LOGIN asks twice (user, password); others once. */
+		w->sasl = c.initial.len > 0 || c.word.len == 0 ? 0
+			: sc_command_span_eq(&c, &c.word, "LOGIN") ? 2 : 1;
+		w->st = w->sasl > 0 ? MS_SASL : MS_COMMAND;
+		break;
+	case SC_VERB_QUIT:
+	case SC_VERB_STARTTLS:
+		w->st = MS_DONE;
+		break;
+	default:
+		break;
+	}
+}
+
+/* walk_line - the state after line l, read in state w->st */
+static void walk_line(struct mwalk *w, const struct mline *l)
+{
+	switch (w->st) {
+	case MS_COMMAND:
+		walk_command(w, l);
+		break;
+	case MS_TEXT:		/* RFC 5321 4.1.1.4: "." CRLF ends it */
+		if (content_len(l) == 1 && l->p[0] == '.')
+			w->st = MS_COMMAND;
+		break;
+	case MS_CHUNK:
+		if (l->len >= w->chunk)
+			w->st = MS_COMMAND;
+		else
+			w->chunk -= l->len;
+		break;
+	case MS_SASL:
+		if (--w->sasl == 0)
+			w->st = MS_COMMAND;
+		break;
+	case MS_DONE:
+		break;
+	}
+}
+
+/*
+ * command_slots - where a new line would be read as a command: indices
+ * (1..n, never before the first line) into slot[], their count.
+ */
+static size_t command_slots(const struct mvec *v, size_t *slot)
+{
+	struct mwalk w = { MS_COMMAND, 0, 0 };
+	size_t i, n = 0;
+
+	for (i = 0; i < v->n && w.st != MS_DONE; i++) {
+		if (i > 0 && w.st == MS_COMMAND)
+			slot[n++] = i;
+		walk_line(&w, &v->l[i]);
+	}
+	if (v->n > 0 && w.st == MS_COMMAND)
+		slot[n++] = v->n;
+	return n;
+}
+
+/* command_arg - an argument for an inserted command, or NULL for none */
+static const char *command_arg(struct sc_mutator *m, size_t *len)
+{
+	const char *a;
+	size_t k;
+
+	switch (sc_rng_below(&m->rng, 6)) {
+	case 0:
+		a = PICK(m, paths);
+		break;
+	case 1:
+		a = PICK(m, params) + 1;	/* without its blank */
+		break;
+	case 2:
+		if (m->ntokens == 0)
+			return NULL;
+		k = sc_rng_below(&m->rng, m->ntokens);
+		*len = m->token_len[k];
+		return m->tokens[k];
+	default:
+		return NULL;
+	}
+	*len = strlen(a);
+	return a;
+}
+
+/*
+ * mut_command - a dictionary verb or keyword as a whole command line,
+ * at a point where the server reads commands: a verb that only the
+ * dictionary knows (XCLIENT, XFORWARD, an EHLO keyword) must reach
+ * the command parser, not end up inside message text.
+ */
+static int mut_command(struct sc_mutator *m, struct mvec *v,
+		       const char *other, size_t olen)
+{
+	size_t slot[SC_FUZZ_MAX_LINES + 1], nslots, k, n, alen = 0;
+	char line[2 * SC_FUZZ_TOKEN_MAX + 3];
+	const char *arg;
+	int verb;
+
+	(void)other;
+	(void)olen;
+	if (m->nwords == 0 || (nslots = command_slots(v, slot)) == 0)
+		return -1;
+	/* Half the time a verb: the dictionary lists far more keywords. */
+	if (m->nverbs > 0 && sc_rng_below(&m->rng, 2) == 0)
+		k = m->verbs[sc_rng_below(&m->rng, m->nverbs)];
+	else
+		k = m->words[sc_rng_below(&m->rng, m->nwords)];
+	n = token_word(m->tokens[k], m->token_len[k], &verb);
+	memcpy(line, m->tokens[k], n);
+	arg = command_arg(m, &alen);
+	if (arg != NULL) {
+		line[n++] = ' ';
+		memcpy(line + n, arg, alen);
+		n += alen;
+	}
+	memcpy(line + n, "\r\n", 2);
+	return vec_insert(v, slot[sc_rng_below(&m->rng, nslots)], line,
+			  n + 2);
+}
+
 /* pick_op - a mutation, by the weights of the table */
 static enum sc_mutation pick_op(struct sc_mutator *m)
 {
@@ -878,6 +1090,29 @@ size_t sc_mutate_session(struct sc_mutator *m, char *data, size_t size,
 			done++;
 		}
 	}
+	out = vec_store(v, data, max);
+	vec_free(v);
+	free(v);
+	return out;
+}
+
+/* sc_mutate_one - mutation k once, for tests of one mutation */
+size_t sc_mutate_one(struct sc_mutator *m, enum sc_mutation k, char *data,
+		     size_t size, size_t max)
+{
+	struct mvec *v;
+	size_t out;
+
+	if (max == 0 || (unsigned)k >= SC_MUT_COUNT)
+		return size < max ? size : max;
+	if (size > max)
+		size = max;
+	v = malloc(sizeof(*v));
+	if (v == NULL)
+		return size;
+	vec_load(v, data, size, max);
+	if (mut_ops[k].fn(m, v, NULL, 0) == 0)
+		m->applied[k]++;
 	out = vec_store(v, data, max);
 	vec_free(v);
 	free(v);

@@ -10,7 +10,11 @@
  * in libFuzzer's format (fuzz/smtp.dict).  The first line (EHLO in
  * every seed) is left alone most of the time, so most inputs get past
  * the greeting and EHLO and reach MAIL, RCPT, DATA, BDAT, AUTH and
- * STARTTLS.
+ * STARTTLS.  The dictionary's verbs and keywords are also inserted as
+ * whole commands, only where the server reads a command (not inside
+ * message text, a BDAT chunk or an AUTH exchange, not after QUIT or
+ * STARTTLS), so that a verb only the dictionary knows (XCLIENT)
+ * reaches the server's command parser.
  *
  * Deterministic: the same seed, input and dictionary give the same
  * output.  It serves libFuzzer (LLVMFuzzerCustomMutator, fuzz/
@@ -41,7 +45,7 @@ enum sc_mutation {
 	SC_MUT_INSERT, SC_MUT_DROP, SC_MUT_REPEAT, SC_MUT_SWAP,
 	SC_MUT_SPLICE, SC_MUT_VERB, SC_MUT_PATH, SC_MUT_PARAM,
 	SC_MUT_LENGTH, SC_MUT_CASE, SC_MUT_EOL, SC_MUT_NUL, SC_MUT_UTF8,
-	SC_MUT_DICT, SC_MUT_NUMBER, SC_MUT_BYTE,
+	SC_MUT_DICT, SC_MUT_NUMBER, SC_MUT_BYTE, SC_MUT_COMMAND,
 	SC_MUT_COUNT
 };
 
@@ -50,6 +54,11 @@ struct sc_mutator {
 	char *tokens[SC_FUZZ_MAX_TOKENS];	/* the dictionary */
 	size_t token_len[SC_FUZZ_MAX_TOKENS];
 	size_t ntokens;
+	/* Tokens that start with a command word (mutate.c, token_word):
+	 * words[] all of them, verbs[] the upper-case ones followed by a
+	 * blank or ":", as smtp.dict writes verbs ("XCLIENT "). */
+	size_t words[SC_FUZZ_MAX_TOKENS], nwords;
+	size_t verbs[SC_FUZZ_MAX_TOKENS], nverbs;
 	unsigned long applied[SC_MUT_COUNT];	/* mutations made, per kind */
 };
 
@@ -75,6 +84,13 @@ void sc_mutator_free(struct sc_mutator *m);
  */
 size_t sc_mutate_session(struct sc_mutator *m, char *data, size_t size,
 			 size_t max, const char *other, size_t other_len);
+/*
+ * sc_mutate_one - apply mutation k once to the session data[0..size)
+ * (buffer of max bytes); the new size, or size when k does not apply.
+ * For tests of one mutation; sc_mutate_session picks them itself.
+ */
+size_t sc_mutate_one(struct sc_mutator *m, enum sc_mutation k, char *data,
+		     size_t size, size_t max);
 /* sc_mutation_name - "insert", "drop", ... for statistics */
 const char *sc_mutation_name(enum sc_mutation k);
 
