@@ -311,15 +311,20 @@ static enum owed line_owed(struct live *l, const char *p, size_t n)
 	l->verb = c.verb;
 	/* RFC 3030 2: the reply to BDAT follows its chunk, but a server
 	 * may refuse the command at once (BDAT without CHUNKING, out of
-	 * sequence) and read the chunk or not: no hang is judged on
-	 * either; only a server that offers CHUNKING is not waited for
-	 * before its chunk. */
-	if (c.verb == SC_VERB_BDAT && c.chunk_size > 0 &&
-	    !(c.flaws & SC_CF_BAD_ARGS)) {
+	 * sequence, malformed) and read the chunk or not: no hang is
+	 * judged on any BDAT line; only a server that offers CHUNKING is
+	 * not waited for before a well-formed chunk.  A size followed by
+	 * junk still opens a chunk: Postfix reads "BDAT 6<NUL>" as a C
+	 * string, BDAT 6, and waits for the 6 octets. */
+	if (c.verb == SC_VERB_BDAT && c.chunk_size > 0) {
 		l->mode = MODE_CHUNK;
 		l->chunk_left = c.chunk_size;
-		return l->chunking ? OWED_NONE : OWED_UNSURE;
+		if (l->chunking && !(c.flaws & SC_CF_BAD_ARGS))
+			return OWED_NONE;
+		return OWED_UNSURE;
 	}
+	if (c.verb == SC_VERB_BDAT)
+		return OWED_UNSURE;
 	return ends;
 }
 
