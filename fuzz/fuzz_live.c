@@ -14,7 +14,8 @@
  * exercises the mutator itself: mutating the same input with the same
  * seed twice must give the same bytes, never more than the room
  * given, and a session that is already at its size bound must stay
- * within it.  SMTPCONF_FUZZ_DICT names the dictionary (fuzz/smtp.dict).
+ * within it.  SMTPCONF_FUZZ_DICT names the dictionary (fuzz/smtp.dict);
+ * without it smtp.dict beside the binary is used (an OSS-Fuzz build).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -33,23 +34,6 @@ static struct sc_mutator mut;
 static struct sc_fuzz_options opts;
 static int ready, live;
 
-/* load_dict - SMTPCONF_FUZZ_DICT into the mutator, if set and readable */
-static void load_dict(void)
-{
-	const char *path = getenv("SMTPCONF_FUZZ_DICT");
-	static char text[SC_FUZZ_DICT_MAX];
-	struct sc_error err;
-	size_t n;
-	FILE *fp;
-
-	if (path == NULL || (fp = fopen(path, "rb")) == NULL)
-		return;
-	n = fread(text, 1, sizeof(text), fp);
-	fclose(fp);
-	sc_error_clear(&err);
-	sc_mutator_load_dict(&mut, text, n, path, &err);
-}
-
 /* setup - once: the dictionary, and the server when one is named */
 static void setup(void)
 {
@@ -58,7 +42,11 @@ static void setup(void)
 
 	ready = 1;
 	sc_mutator_init(&mut, 1);
-	load_dict();
+	sc_error_clear(&err);
+	/* A broken dictionary is said once; the target runs without it. */
+	if (sc_mutator_load_default_dict(&mut, &err) != SC_OK)
+		fprintf(stderr, "fuzz_live: %s:%u: %s\n", err.file,
+			err.line, err.msg);
 	sc_fuzz_options_init(&opts);
 	sc_error_clear(&err);
 	if (target != NULL && *target &&

@@ -54,27 +54,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max,
 			       unsigned int seed);
 
-/* smtpconf_kit_mutator - the mutator, with SMTPCONF_FUZZ_DICT loaded */
+/*
+ * smtpconf_kit_mutator - the mutator, with the dictionary loaded:
+ * SMTPCONF_FUZZ_DICT, else smtp.dict beside the target binary
+ */
 static struct sc_mutator *smtpconf_kit_mutator(void)
 {
 	static struct sc_mutator m;
-	static char text[SC_FUZZ_DICT_MAX];
 	static int ready;
-	const char *path = getenv("SMTPCONF_FUZZ_DICT");
 	struct sc_error err;
-	FILE *fp;
-	size_t n;
 
 	if (ready)
 		return &m;
 	ready = 1;
 	sc_mutator_init(&m, 1);
-	if (path != NULL && (fp = fopen(path, "rb")) != NULL) {
-		n = fread(text, 1, sizeof(text), fp);
-		fclose(fp);
-		sc_error_clear(&err);
-		sc_mutator_load_dict(&m, text, n, path, &err);
-	}
+	sc_error_clear(&err);
+	if (sc_mutator_load_default_dict(&m, &err) != SC_OK)
+		fprintf(stderr, "smtpconf fuzz kit: %s:%u: %s\n",
+			err.file, err.line, err.msg);
 	return &m;
 }
 

@@ -12,8 +12,11 @@
  * command: RFC 5321 4.1.1.4 (DATA text up to the "." line), RFC 3030
  * 2 (a BDAT chunk is octets, not lines), RFC 4954 4 (AUTH responses).
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "smtpconf/command.h"
 #include "smtpconf/mutate.h"
 
@@ -406,6 +409,58 @@ int sc_mutator_load_dict(struct sc_mutator *m, const char *text,
 		p = nl + (nl < end);
 	}
 	return SC_OK;
+}
+
+/* load_dict_file - a dictionary file into the mutator; ENOENT is no error */
+static int load_dict_file(struct sc_mutator *m, const char *path,
+			  int must_exist, struct sc_error *err)
+{
+	char *text;
+	size_t n;
+	FILE *fp;
+	int rc;
+
+	fp = fopen(path, "rb");
+	if (fp == NULL && !must_exist && errno == ENOENT)
+		return SC_OK;
+	if (fp == NULL)
+		return sc_error_at(err, SC_ERR_IO, path, 0, 0, "cannot open "
+				   "the dictionary: %s", strerror(errno));
+	text = malloc(SC_FUZZ_DICT_MAX + 1);
+	if (text == NULL) {
+		fclose(fp);
+		return sc_error_set(err, SC_ERR_NOMEM, "out of memory");
+	}
+	/* One byte more than the limit, so that an oversized file is seen. */
+	n = fread(text, 1, SC_FUZZ_DICT_MAX + 1, fp);
+	if (ferror(fp))
+		rc = sc_error_at(err, SC_ERR_IO, path, 0, 0, "cannot read the "
+				 "dictionary");
+	else
+		rc = sc_mutator_load_dict(m, text, n, path, err);
+	fclose(fp);
+	free(text);
+	return rc;
+}
+
+/* sc_mutator_load_default_dict - $SMTPCONF_FUZZ_DICT, else beside us */
+int sc_mutator_load_default_dict(struct sc_mutator *m, struct sc_error *err)
+{
+	const char *env = getenv("SMTPCONF_FUZZ_DICT");
+	char exe[4096], *slash;
+	ssize_t n;
+
+	if (env != NULL && *env)
+		return load_dict_file(m, env, 1, err);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - sizeof("smtp.dict"));
+	if (n <= 0 || (size_t)n >= sizeof(exe) - sizeof("smtp.dict"))
+		return SC_OK;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return SC_OK;
+	memcpy(slash + 1, "smtp.dict", sizeof("smtp.dict"));
+	return load_dict_file(m, exe, 0, err);
 }
 
 /* sc_mutator_free - release the dictionary */

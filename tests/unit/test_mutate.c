@@ -150,17 +150,38 @@ static void test_no_words(void)
 /* load_smtp_dict - fuzz/smtp.dict (tests run in tests/) into m */
 static void load_smtp_dict(struct sc_mutator *m)
 {
-	static char text[SC_FUZZ_DICT_MAX];
 	struct sc_error err;
-	size_t n;
-	FILE *fp = fopen("../fuzz/smtp.dict", "rb");
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	n = fread(text, 1, sizeof(text), fp);
-	fclose(fp);
+	CU_ASSERT_EQUAL_FATAL(setenv("SMTPCONF_FUZZ_DICT",
+				     "../fuzz/smtp.dict", 1), 0);
 	sc_error_clear(&err);
-	CU_ASSERT_EQUAL_FATAL(sc_mutator_load_dict(m, text, n, "smtp.dict",
-						   &err), SC_OK);
+	CU_ASSERT_EQUAL_FATAL(sc_mutator_load_default_dict(m, &err), SC_OK);
+	unsetenv("SMTPCONF_FUZZ_DICT");
+}
+
+/*
+ * The default dictionary: a named file that is missing is an error
+ * naming it; with no name and no smtp.dict beside the test binary,
+ * nothing is loaded and that is no error.
+ */
+static void test_default_dict(void)
+{
+	struct sc_mutator m;
+	struct sc_error err;
+
+	sc_mutator_init(&m, 1);
+	CU_ASSERT_EQUAL_FATAL(setenv("SMTPCONF_FUZZ_DICT", "no/such.dict", 1),
+			      0);
+	sc_error_clear(&err);
+	CU_ASSERT_EQUAL(sc_mutator_load_default_dict(&m, &err), SC_ERR_IO);
+	CU_ASSERT_STRING_EQUAL(err.file, "no/such.dict");
+	unsetenv("SMTPCONF_FUZZ_DICT");
+	sc_error_clear(&err);
+	CU_ASSERT_EQUAL(sc_mutator_load_default_dict(&m, &err), SC_OK);
+	CU_ASSERT_EQUAL(m.ntokens, 0);
+	load_smtp_dict(&m);
+	CU_ASSERT_TRUE(m.ntokens > 100);
+	sc_mutator_free(&m);
 }
 
 /*
@@ -205,6 +226,7 @@ int test_register(void)
 		{ "command slots before STARTTLS", test_slots_starttls },
 		{ "no command words", test_no_words },
 		{ "dictionary verb rate", test_dictionary_verb_rate },
+		{ "default dictionary", test_default_dict },
 		{ NULL, NULL }
 	};
 

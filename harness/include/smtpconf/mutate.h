@@ -73,6 +73,15 @@ int sc_mutator_add_token(struct sc_mutator *m, const char *tok, size_t len);
  */
 int sc_mutator_load_dict(struct sc_mutator *m, const char *text,
 			 size_t len, const char *file, struct sc_error *err);
+/*
+ * sc_mutator_load_default_dict - the dictionary a fuzz target uses:
+ * the file $SMTPCONF_FUZZ_DICT names, else smtp.dict beside the
+ * running program (where fuzz/oss-fuzz-build.sh puts it: libFuzzer's
+ * -dict= does not reach a custom mutator).  SC_OK with nothing loaded
+ * when neither exists; errors for a file that is there but unreadable
+ * or malformed.
+ */
+int sc_mutator_load_default_dict(struct sc_mutator *m, struct sc_error *err);
 /* sc_mutator_free - release the dictionary */
 void sc_mutator_free(struct sc_mutator *m);
 
