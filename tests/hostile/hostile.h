@@ -50,5 +50,8 @@ void hostile_tls_serve(int fd, hostile_mode_fn mode,
 		       const struct hostile_opts *o);
 /* hostile_modes_list - print the table for --list-modes */
 void hostile_modes_list(void);
+/* hostile_send_all - write every byte, at most chunk per send(); -1 once
+ * the client is gone */
+int hostile_send_all(int fd, const void *bytes, size_t len, size_t chunk);
 
 #endif

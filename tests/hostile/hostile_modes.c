@@ -36,16 +36,14 @@ static int one_byte_writes;
 /* The greeting of the modes that greet normally. */
 static const char greeting[] = "220 hostile.example.org ESMTP\r\n";
 
-/* put - write every byte; -1 once the client is gone */
-static int put(int fd, const void *bytes, size_t len)
+/* hostile_send_all - write every byte, at most chunk per send() */
+int hostile_send_all(int fd, const void *bytes, size_t len, size_t chunk)
 {
 	const char *p = bytes;
-	size_t n;
 	ssize_t w;
 
 	while (len > 0) {
-		n = one_byte_writes ? 1 : len;
-		w = send(fd, p, n, MSG_NOSIGNAL);
+		w = send(fd, p, len < chunk ? len : chunk, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -54,6 +52,13 @@ static int put(int fd, const void *bytes, size_t len)
 		len -= (size_t)w;
 	}
 	return 0;
+}
+
+/* put - write every byte (one per send() in tiny-writes); -1 once the
+ * client is gone */
+static int put(int fd, const void *bytes, size_t len)
+{
+	return hostile_send_all(fd, bytes, len, one_byte_writes ? 1 : len);
 }
 
 /* put_str - write a C string */

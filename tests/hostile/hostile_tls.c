@@ -35,22 +35,10 @@ static const char garbage[] =
 	"220 hostile.example.org ESMTP \x1b[2J<script>hostile()</script>\r\n"
 	"\x00\xff\xfe\x80 not a TLS record \x1b]0;title\x07\r\n";
 
-/* send_all - write every byte; -1 once the client is gone */
+/* send_all - write every byte in whole sends; -1 once the client is gone */
 static int send_all(int fd, const void *bytes, size_t len)
 {
-	const char *p = bytes;
-	ssize_t w;
-
-	while (len > 0) {
-		w = send(fd, p, len, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	return hostile_send_all(fd, bytes, len, len);
 }
 
 /* drain_all - read and discard until the client closes */
