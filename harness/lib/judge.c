@@ -257,7 +257,7 @@ static void set_expected_observed(struct run_ctx *c, const struct sc_expect *e,
 	free(c->res->expected);
 	free(c->res->observed);
 	c->res->expected = e ? describe_expect(e) : NULL;
-	c->res->observed = r ? describe_reply(r) : strdup(obs);
+	c->res->observed = r ? describe_reply(r) : obs ? strdup(obs) : NULL;
 }
 
 /* after_what - "after `XYZZY` (line 9)" or "at connect" for messages */
