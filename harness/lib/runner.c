@@ -16,6 +16,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include "smtpconf/runner.h"
@@ -152,19 +153,25 @@ static size_t secret_at(const struct secrets *sec, const char *p,
 	return 0;
 }
 
-/* redact - bytes as the reports may show them: secrets as <secret> */
+/*
+ * redact - bytes as the reports may show them: secrets as <secret>.
+ * When in is only the head of a longer send (cut), a secret may start
+ * in its last bytes and go on past them: the output stops early
+ * enough that such a secret is never shown in part.
+ */
 static void redact(const struct sc_vars *vars, const char *in, size_t len,
-		   struct sc_buf *out)
+		   int cut, struct sc_buf *out)
 {
 	struct secrets sec;
-	size_t i = 0, start = 0, n;
+	size_t i, start = 0, n, longest = 0, shown = len;
 
 	secrets_find(vars, &sec);
-	if (sec.count == 0) {
-		sc_buf_append(out, in, len);
-		return;
-	}
-	while (i < len) {
+	for (i = 0; i < sec.count; i++)
+		if (sec.len[i] > longest)
+			longest = sec.len[i];
+	if (cut && longest > 0)
+		shown = len >= longest ? len - (longest - 1) : 0;
+	for (i = 0; sec.count > 0 && i < shown;) {
 		n = secret_at(&sec, in + i, len - i);
 		if (n == 0) {
 			i++;
@@ -175,7 +182,8 @@ static void redact(const struct sc_vars *vars, const char *in, size_t len,
 		i += n;
 		start = i;
 	}
-	sc_buf_append(out, in + start, len - start);
+	if (start < shown)
+		sc_buf_append(out, in + start, shown - start);
 }
 
 /*
@@ -213,36 +221,82 @@ static int before_send(struct run_ctx *c, const struct sc_step *st,
 	return next;
 }
 
-/* step_send - expand the template and write it in one write */
+/*
+ * Bytes of a send's head, the part the transcript and messages show:
+ * what a transcript entry keeps, and room for a secret that starts
+ * inside that and ends past it (redact cuts such a secret off).
+ */
+#define SEND_HEAD_BYTES	(SC_TRANSCRIPT_ENTRY_KEEP + SC_VAR_VALUE_MAX)
+
+/* show_send - the transcript entry and the last-command text of a send */
+static void show_send(struct run_ctx *c, const struct sc_step *st,
+		      const struct sc_expansion *x)
+{
+	struct sc_buf head, shown;
+	struct sc_error err;
+
+	sc_buf_init(&head, SEND_HEAD_BYTES);
+	sc_buf_init(&shown, 2 * SEND_HEAD_BYTES);
+	sc_error_clear(&err);
+	if (sc_expansion_copy(x, SEND_HEAD_BYTES, &head, &err) == SC_OK)
+		redact(c->o->vars, sc_buf_cstr(&head), head.len,
+		       head.len < x->total, &shown);
+	tx_add(c, SC_TX_SEND, st, sc_buf_cstr(&shown), shown.len, x->total);
+	remember_command(c, st, sc_buf_cstr(&shown), shown.len);
+	sc_buf_free(&shown);
+	sc_buf_free(&head);
+}
+
+/* Where the blocks of a send go. */
+struct send_sink {
+	struct session *s;
+	long long deadline_ms;
+};
+
+/* send_block - sc_emit_fn: one block of a send, onto the wire */
+static int send_block(void *ctx, const char *bytes, size_t len,
+		      struct sc_error *err)
+{
+	struct send_sink *k = ctx;
+
+	session_note_block(k->s, bytes, len);
+	return session_send(k->s, bytes, len, k->deadline_ms, err);
+}
+
+/*
+ * step_send - expand the template and write it: in one write, unless
+ * it is longer than SC_SEND_BLOCK_BYTES (a big DATA body), which goes
+ * out a block at a time and is never held in memory whole.
+ */
 static int step_send(struct run_ctx *c, const struct sc_step *st)
 {
 	struct session *s = current_session(c, st);
-	struct sc_buf out, shown;
+	struct sc_expansion x;
+	struct send_sink sink;
 	struct sc_error err;
 	int rc;
 
 	if (s == NULL || before_send(c, st, s) == STEP_STOP)
 		return STEP_STOP;
-	sc_buf_init(&out, SC_SEND_MAX_BYTES);
 	sc_error_clear(&err);
-	if (sc_template_expand(&st->send, c->o->vars, c->caps, &out,
-			       &err) != SC_OK) {
+	if (sc_template_prepare(&st->send, c->o->vars, c->caps, &x,
+				&err) != SC_OK) {
 		run_error(c, st, err.status, "line %u: %s", st->line,
 			  err.msg);
-		sc_buf_free(&out);
+		sc_expansion_free(&x);
 		return STEP_STOP;
 	}
-	sc_buf_init(&shown, SC_SEND_MAX_BYTES);
-	redact(c->o->vars, out.data ? out.data : "", out.len, &shown);
-	tx_add(c, SC_TX_SEND, st, shown.data ? shown.data : "", shown.len,
-	       out.len);
+	show_send(c, st, &x);
 	s->idled = 0;
-	remember_command(c, st, shown.data, shown.len);
-	sc_buf_free(&shown);
-	session_note_send(s, out.data ? out.data : "", out.len);
-	rc = session_send(s, out.data ? out.data : "", out.len,
-			  step_deadline(c, c->step_timeout_ms), &err);
-	sc_buf_free(&out);
+	sink.s = s;
+	sink.deadline_ms = step_deadline(c, c->step_timeout_ms);
+	session_note_begin(s);
+	rc = x.total == 0 ? session_send(s, "", 0, sink.deadline_ms, &err)
+			  : sc_expansion_emit(&x, SC_SEND_BLOCK_BYTES,
+					      SIZE_MAX, send_block, &sink,
+					      &err);
+	session_note_end(s);
+	sc_expansion_free(&x);
 	if (rc == SC_OK)
 		return STEP_NEXT;
 	if (rc == SC_ERR_INTERRUPTED)

@@ -46,29 +46,63 @@ static int verb_is(const char *line, size_t len, const char *verb)
 }
 
 /*
- * session_note_send - remember which reply will answer a HELO or EHLO
- * in these bytes: the k-th reply from now, k being the number of
- * command lines before it (a pipelined group ends with EHLO, RFC 2920
- * 3.1).  Only the first HELO/EHLO of a send counts.
+ * The notes below remember which reply will answer a HELO or EHLO in
+ * a send: the k-th reply from now, k being the number of command lines
+ * before it (a pipelined group ends with EHLO, RFC 2920 3.1).  Only
+ * the first HELO/EHLO of a send counts.
  */
-void session_note_send(struct session *s, const char *data, size_t len)
+
+/* session_note_begin - a new send: nothing of it seen yet */
+void session_note_begin(struct session *s)
+{
+	memset(&s->scan, 0, sizeof(s->scan));
+	s->scan.at_start = 1;
+}
+
+/* note_line_start - judge the gathered start of the current line */
+static void note_line_start(struct session *s)
+{
+	const char *p = s->scan.start;
+	size_t n = s->scan.n;
+
+	s->scan.at_start = 0;
+	if (verb_is(p, n, "EHLO") || verb_is(p, n, "HELO")) {
+		s->helo_pending = s->scan.lines;
+		s->helo_is_ehlo = (p[0] | 0x20) == 'e';
+		s->scan.done = 1;
+	}
+}
+
+/* session_note_block - the next bytes of the send */
+void session_note_block(struct session *s, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *nl;
-	int k = 0;
 
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (verb_is(p, (size_t)((nl ? nl : end) - p), "EHLO") ||
-		    verb_is(p, (size_t)((nl ? nl : end) - p), "HELO")) {
-			s->helo_pending = k;
-			s->helo_is_ehlo = (p[0] | 0x20) == 'e';
-			return;
+	while (p < end && !s->scan.done) {
+		if (s->scan.at_start) {
+			while (p < end && *p != '\n' &&
+			       s->scan.n < sizeof(s->scan.start))
+				s->scan.start[s->scan.n++] = *p++;
+			if (p == end && s->scan.n < sizeof(s->scan.start))
+				return;	/* the line goes on in the next block */
+			note_line_start(s);
+			continue;
 		}
+		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			return;
 		p = nl + 1;
-		k++;
+		s->scan.lines++;
+		s->scan.n = 0;
+		s->scan.at_start = 1;
 	}
+}
+
+/* session_note_end - the send is over: its last line ends here */
+void session_note_end(struct session *s)
+{
+	if (!s->scan.done && s->scan.at_start && s->scan.n > 0)
+		note_line_start(s);
 }
 
 /* session_connect - open the transport through the run options */

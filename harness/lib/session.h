@@ -39,6 +39,15 @@ struct session {
 	int helo_pending;	/* replies before the HELO/EHLO one; -1 none */
 	int helo_is_ehlo;	/* that command was EHLO, not HELO */
 	int ehlo_done;		/* a 250 answered EHLO in this session */
+	/* session_note_*: a send scanned block by block, so a line may
+	 * start in one block and go on in the next. */
+	struct {
+		int lines;	/* complete lines so far */
+		int done;	/* a HELO/EHLO line was found */
+		int at_start;	/* gathering the current line's first bytes */
+		size_t n;
+		char start[5];	/* "EHLO" and the byte after it */
+	} scan;
 	unsigned long nsent;	/* sends on this session */
 	unsigned long nreplies;	/* complete replies read */
 	int owed;		/* a send since the last reply was read */
@@ -49,8 +58,13 @@ struct session {
 	char lost[160];		/* how the connection broke (a reset), or "" */
 };
 
-/* session_note_send - remember where a HELO/EHLO sits in what was sent */
-void session_note_send(struct session *s, const char *data, size_t len);
+/*
+ * Remember where the first HELO/EHLO line sits in what is sent: begin
+ * before a send, each block of it in order, end after its last byte.
+ */
+void session_note_begin(struct session *s);
+void session_note_block(struct session *s, const char *data, size_t len);
+void session_note_end(struct session *s);
 
 /* Optional transcript hook for exchanges the runner did not script. */
 struct session_log {

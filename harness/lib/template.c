@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,64 +107,186 @@ static int part_expand(const struct sc_tpart *pt, const struct sc_vars *vars,
 	return rc;
 }
 
+/* piece_expand - one piece's parts expanded once into one; sizes it */
+static int piece_expand(const struct sc_tpiece *pc, const struct sc_vars *vars,
+			const struct sc_capabilities *caps, struct sc_buf *one,
+			size_t *total, struct sc_error *err)
+{
+	size_t i;
+	int rc = SC_OK;
+
+	for (i = 0; i < pc->nparts && rc == SC_OK; i++)
+		rc = part_expand(&pc->parts[i], vars, caps, one, err);
+	if (rc == SC_OK && one->failed)
+		rc = sc_error_set(err, SC_ERR_NOMEM, "out of memory");
+	else if (rc == SC_OK && (one->truncated || (one->len && pc->repeat >
+		 (SC_SEND_MAX_BYTES - *total) / one->len)))
+		rc = sc_error_set(err, SC_ERR_LIMIT, "the expanded send is "
+				  "larger than %d bytes", SC_SEND_MAX_BYTES);
+	if (rc == SC_OK)
+		*total += one->len * pc->repeat;
+	return rc;
+}
+
+/* sc_template_prepare - expand every variable of t and size the send */
+int sc_template_prepare(const struct sc_template *t, const struct sc_vars *vars,
+			const struct sc_capabilities *caps,
+			struct sc_expansion *x, struct sc_error *err)
+{
+	size_t i;
+	int rc = SC_OK;
+
+	memset(x, 0, sizeof(*x));
+	if (t == NULL)
+		return sc_error_set(err, SC_ERR_USAGE, "no template");
+	x->t = t;
+	if (t->npieces == 0)
+		return SC_OK;
+	x->pieces = calloc(t->npieces, sizeof(*x->pieces));
+	if (x->pieces == NULL)
+		return sc_error_set(err, SC_ERR_NOMEM, "out of memory");
+	for (i = 0; i < t->npieces; i++)
+		sc_buf_init(&x->pieces[i], SC_SEND_MAX_BYTES);
+	for (i = 0; i < t->npieces && rc == SC_OK; i++)
+		rc = piece_expand(&t->pieces[i], vars, caps, &x->pieces[i],
+				  &x->total, err);
+	return rc;
+}
+
+/* sc_expansion_free - release what sc_template_prepare kept */
+void sc_expansion_free(struct sc_expansion *x)
+{
+	size_t i;
+
+	if (x->pieces != NULL)
+		for (i = 0; i < x->t->npieces; i++)
+			sc_buf_free(&x->pieces[i]);
+	free(x->pieces);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Hands bytes on in blocks of a fixed size, up to a byte budget. */
+struct emitter {
+	char *blk;
+	size_t cap, len;	/* block size, bytes in it */
+	size_t left;		/* bytes still to hand on */
+	sc_emit_fn emit;
+	void *ctx;
+	struct sc_error *err;
+	int rc;
+};
+
+/* em_flush - hand on the bytes gathered so far */
+static void em_flush(struct emitter *e)
+{
+	if (e->rc == SC_OK && e->len > 0)
+		e->rc = e->emit(e->ctx, e->blk, e->len, e->err);
+	e->len = 0;
+}
+
+/* em_put - gather bytes, handing on each block as it fills */
+static void em_put(struct emitter *e, const char *p, size_t n)
+{
+	size_t take;
+
+	while (n > 0 && e->left > 0 && e->rc == SC_OK) {
+		take = e->cap - e->len;
+		if (take > n)
+			take = n;
+		if (take > e->left)
+			take = e->left;
+		memcpy(e->blk + e->len, p, take);
+		e->len += take;
+		e->left -= take;
+		p += take;
+		n -= take;
+		if (e->len == e->cap)
+			em_flush(e);
+	}
+}
+
 /*
- * append_repeated - bytes[0..n) repeat times onto out.  Short pieces
- * ("A" * 600000) are first grown into a block so the work is a few
- * large appends rather than one per repetition.
+ * em_put_repeated - bytes[0..n) repeat times.  Short pieces ("A" *
+ * 600000) are first grown into a run of copies, so the work is a few
+ * large copies rather than one per repetition.
  */
-static void append_repeated(struct sc_buf *out, const char *bytes, size_t n,
+static void em_put_repeated(struct emitter *e, const char *bytes, size_t n,
 			    size_t repeat)
 {
-	struct sc_buf blk;
+	struct sc_buf run;
 	size_t per = 1, i;
 
 	if (n == 0 || repeat == 0)
 		return;
-	if (n < REPEAT_BLOCK && repeat > 1) {
-		per = REPEAT_BLOCK / n;
-		if (per > repeat)
-			per = repeat;
-	}
-	sc_buf_init(&blk, 0);
-	for (i = 0; i < per; i++)
-		sc_buf_append(&blk, bytes, n);
-	if (blk.failed) {
-		out->failed = 1;
-		sc_buf_free(&blk);
+	if (n < REPEAT_BLOCK && repeat > 1)
+		per = REPEAT_BLOCK / n < repeat ? REPEAT_BLOCK / n : repeat;
+	if (per == 1) {
+		for (i = 0; i < repeat && e->left > 0 && e->rc == SC_OK; i++)
+			em_put(e, bytes, n);
 		return;
 	}
-	for (i = 0; i + per <= repeat && !out->failed && !out->truncated;
+	sc_buf_init(&run, 0);
+	for (i = 0; i < per; i++)
+		sc_buf_append(&run, bytes, n);
+	if (run.failed) {
+		e->rc = sc_error_set(e->err, SC_ERR_NOMEM, "out of memory");
+		sc_buf_free(&run);
+		return;
+	}
+	for (i = 0; i + per <= repeat && e->left > 0 && e->rc == SC_OK;
 	     i += per)
-		sc_buf_append(out, blk.data, blk.len);
-	for (; i < repeat && !out->failed && !out->truncated; i++)
-		sc_buf_append(out, bytes, n);
-	sc_buf_free(&blk);
+		em_put(e, run.data, run.len);
+	for (; i < repeat && e->left > 0 && e->rc == SC_OK; i++)
+		em_put(e, bytes, n);
+	sc_buf_free(&run);
 }
 
-/* piece_expand - one piece, its parts expanded once, repeated */
-static int piece_expand(const struct sc_tpiece *pc, const struct sc_vars *vars,
-			const struct sc_capabilities *caps, struct sc_buf *out,
-			size_t *total, struct sc_error *err)
+/* sc_expansion_emit - the first max bytes of x, handed on in blocks */
+int sc_expansion_emit(const struct sc_expansion *x, size_t block, size_t max,
+		      sc_emit_fn emit, void *ctx, struct sc_error *err)
 {
-	struct sc_buf one;
+	struct emitter e;
 	size_t i;
-	int rc = SC_OK;
 
-	sc_buf_init(&one, SC_SEND_MAX_BYTES);
-	for (i = 0; i < pc->nparts && rc == SC_OK; i++)
-		rc = part_expand(&pc->parts[i], vars, caps, &one, err);
-	if (rc == SC_OK && one.failed)
-		rc = sc_error_set(err, SC_ERR_NOMEM, "out of memory");
-	else if (rc == SC_OK && (one.truncated || (one.len && pc->repeat >
-		 (SC_SEND_MAX_BYTES - *total) / one.len)))
-		rc = sc_error_set(err, SC_ERR_LIMIT, "the expanded send is "
-				  "larger than %d bytes", SC_SEND_MAX_BYTES);
-	if (rc == SC_OK) {
-		*total += one.len * pc->repeat;
-		append_repeated(out, one.data, one.len, pc->repeat);
-	}
-	sc_buf_free(&one);
-	return rc;
+	memset(&e, 0, sizeof(e));
+	e.left = max < x->total ? max : x->total;
+	e.cap = block < e.left ? block : e.left;
+	if (e.left == 0)
+		return SC_OK;
+	e.blk = malloc(e.cap);
+	if (e.blk == NULL)
+		return sc_error_set(err, SC_ERR_NOMEM, "out of memory");
+	e.emit = emit;
+	e.ctx = ctx;
+	e.err = err;
+	for (i = 0; i < x->t->npieces && e.left > 0 && e.rc == SC_OK; i++)
+		em_put_repeated(&e, x->pieces[i].data, x->pieces[i].len,
+				x->t->pieces[i].repeat);
+	em_flush(&e);
+	free(e.blk);
+	return e.rc;
+}
+
+/* append_block - sc_emit_fn onto the end of an sc_buf */
+static int append_block(void *ctx, const char *bytes, size_t len,
+			struct sc_error *err)
+{
+	struct sc_buf *out = ctx;
+
+	sc_buf_append(out, bytes, len);
+	if (out->failed)
+		return sc_error_set(err, SC_ERR_NOMEM, "out of memory");
+	if (out->truncated)
+		return sc_error_set(err, SC_ERR_LIMIT, "the expanded send "
+				    "does not fit the output buffer");
+	return SC_OK;
+}
+
+/* sc_expansion_copy - the first max bytes of x onto the end of out */
+int sc_expansion_copy(const struct sc_expansion *x, size_t max,
+		      struct sc_buf *out, struct sc_error *err)
+{
+	return sc_expansion_emit(x, REPEAT_BLOCK, max, append_block, out, err);
 }
 
 /* sc_template_expand - expand a template onto the end of out */
@@ -171,18 +294,15 @@ int sc_template_expand(const struct sc_template *t, const struct sc_vars *vars,
 		       const struct sc_capabilities *caps, struct sc_buf *out,
 		       struct sc_error *err)
 {
-	size_t i, total = 0;
-	int rc = SC_OK;
+	struct sc_expansion x;
+	int rc;
 
-	if (t == NULL || out == NULL)
+	if (out == NULL)
 		return sc_error_set(err, SC_ERR_USAGE, "no template");
-	for (i = 0; i < t->npieces && rc == SC_OK; i++)
-		rc = piece_expand(&t->pieces[i], vars, caps, out, &total, err);
-	if (rc == SC_OK && out->failed)
-		rc = sc_error_set(err, SC_ERR_NOMEM, "out of memory");
-	else if (rc == SC_OK && out->truncated)
-		rc = sc_error_set(err, SC_ERR_LIMIT, "the expanded send does "
-				  "not fit the output buffer");
+	rc = sc_template_prepare(t, vars, caps, &x, err);
+	if (rc == SC_OK)
+		rc = sc_expansion_copy(&x, SIZE_MAX, out, err);
+	sc_expansion_free(&x);
 	return rc;
 }
 

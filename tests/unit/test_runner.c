@@ -25,6 +25,9 @@ struct script {
 	int connects;		/* sessions opened */
 	size_t writes;		/* client writes seen */
 	char last_write[256];
+	char line[256];		/* the line so far, when a write ends in it */
+	size_t linelen;		/* its length, CR included, if longer */
+	char prev;		/* the byte before */
 };
 
 /* script_line - answer one command line */
@@ -52,10 +55,12 @@ static void script_on_write(void *ctx, const char *data, size_t len,
 			    struct sc_transport *t)
 {
 	struct script *sc = ctx;
-	size_t start = 0, i;
+	size_t i, n;
 
 	if (data == NULL) {
 		sc->connects++;
+		sc->linelen = 0;
+		sc->prev = 0;
 		if (sc->greeting)
 			sc_mem_queue(t, sc->greeting, strlen(sc->greeting));
 		if (sc->greeting_hangup)
@@ -65,11 +70,21 @@ static void script_on_write(void *ctx, const char *data, size_t len,
 	sc->writes++;
 	snprintf(sc->last_write, sizeof(sc->last_write), "%.*s",
 		 (int)(len < 255 ? len : 255), data);
-	for (i = 0; i + 1 < len; i++)
-		if (data[i] == '\r' && data[i + 1] == '\n') {
-			script_line(sc, data + start, i - start, t);
-			start = i + 2;
+	/* A line may go on from one write to the next (long sends go out
+	 * in blocks): its first bytes are kept until its CRLF. */
+	for (i = 0; i < len; i++) {
+		if (data[i] == '\n' && sc->prev == '\r') {
+			n = sc->linelen - 1;	/* the bytes before CR */
+			script_line(sc, sc->line, n < sizeof(sc->line) ? n :
+				    sizeof(sc->line), t);
+			sc->linelen = 0;
+		} else {
+			if (sc->linelen < sizeof(sc->line))
+				sc->line[sc->linelen] = data[i];
+			sc->linelen++;
 		}
+		sc->prev = data[i];
+	}
 }
 
 /* script_connect - the runner's connect hook: a fresh in-memory session */
@@ -105,14 +120,29 @@ struct run {
 	struct sc_capabilities caps;
 };
 
-/* run_text - parse and run a scenario against the script */
-static void run_text(struct run *rn, const char *text, struct script *sc)
+/* What a run may have besides its scenario: a capability, a password. */
+struct setup {
+	const char *keyword;	/* advertised by the probe's EHLO */
+	const char *auth_pass;	/* --auth-pass */
+};
+
+/* run_setup - parse and run a scenario against the script, with su */
+static void run_setup(struct run *rn, const char *text, struct script *sc,
+		      const struct setup *su)
 {
 	struct sc_error err;
 	int rc;
 
 	memset(rn, 0, sizeof(*rn));
 	sc_vars_init(&rn->vars);
+	if (su && su->auth_pass)
+		sc_vars_set(&rn->vars, "auth_pass", su->auth_pass);
+	if (su && su->keyword) {
+		rn->caps.valid = 1;
+		snprintf(rn->caps.items[0].keyword,
+			 sizeof(rn->caps.items[0].keyword), "%s", su->keyword);
+		rn->caps.count = 1;
+	}
 	sc_error_clear(&err);
 	rc = sc_scenario_parse(text, strlen(text), "t.smtp", "t", &rn->vars,
 			       &rn->s, &err);
@@ -126,6 +156,12 @@ static void run_text(struct run *rn, const char *text, struct script *sc)
 	rn->o.close_timeout_ms = 200;
 	rn->o.step_timeout_ms = 200;
 	CU_ASSERT(sc_run_scenario(&rn->s, &rn->o, &rn->caps, &rn->r) == SC_OK);
+}
+
+/* run_text - parse and run a scenario against the script */
+static void run_text(struct run *rn, const char *text, struct script *sc)
+{
+	run_setup(rn, text, sc, NULL);
 }
 
 /* run_free - release a run */
@@ -146,7 +182,7 @@ static int reason_has(const struct run *rn, const char *phrase)
 
 static void test_pass(void)
 {
-	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: EHLO ${client}\nS: 250\n"
@@ -170,7 +206,7 @@ static void test_mismatch_names_both_codes(void)
 		{ "XYZZY", "502 not implemented\r\n", 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER_SHOULD "S: 220\nC: XYZZY\nS: 500  # why not\n",
@@ -195,7 +231,7 @@ static void test_alternatives_classes_negation(void)
 		{ "VRFY", "252 cannot verify\r\n", 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 2xx\nC: VRFY a\nS: 250|252\nC: VRFY b\n"
@@ -217,7 +253,7 @@ static void test_no_reply_is_a_must_failure(void)
 		{ "NOOP", NULL, 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\n", &sc);
@@ -242,7 +278,7 @@ static void test_partial_reply_still_coming(void)
 		{ "NOOP", "250-half", 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: NOOP\nS: 250\n", &sc);
@@ -259,7 +295,7 @@ static void test_close_without_reply(void)
 		{ "NOOP", NULL, 1 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\n", &sc);
@@ -275,7 +311,7 @@ static void test_partial_reply_then_close(void)
 		{ "NOOP", "250-half", 1 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: NOOP\nS: 250\n", &sc);
@@ -291,7 +327,7 @@ static void test_421_then_close(void)
 		{ "NOOP", "421 4.3.2 shutting down\r\n", 1 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\nC: NOOP\n"
@@ -318,7 +354,7 @@ static void test_on_421_end_session(void)
 		{ "XYZZY", "421 4.7.0 too many errors\r\n", 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 	const char *text = "title: t\nrfc: 5321 3.8\nlevel: MUST\n"
 			   "on-421: end-session\n\nS: 220\nC: XYZZY\n"
@@ -346,7 +382,7 @@ static void test_421_but_stays_open(void)
 		{ "NOOP", "421 going away\r\n", 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\n", &sc);
@@ -366,7 +402,7 @@ static void test_then_closed(void)
 		{ "QUIT", "221 bye\r\n250 more\r\n", 1 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", stay, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", stay, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: QUIT\nS: 221 closed\n", &sc);
@@ -389,7 +425,7 @@ static void test_premise(void)
 		{ "NOOP", "250 ok\r\n", 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: MAIL FROM:<>\n"
@@ -414,7 +450,7 @@ static void test_reply_syntax_is_always_checked(void)
 		{ "RSET", "250-a\r\n251 b\r\n", 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER_SHOULD "S: 220\nC: NOOP\nS: 250\n", &sc);
@@ -430,7 +466,7 @@ static void test_reply_syntax_is_always_checked(void)
 
 static void test_batch_is_one_write(void)
 {
-	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nbatch\nC: MAIL FROM:<a@b.example>\n"
@@ -443,9 +479,74 @@ static void test_batch_is_one_write(void)
 	run_free(&rn);
 }
 
+/* A server that lists ENHANCEDSTATUSCODES, and a NOOP reply without. */
+static const struct rule enhanced_rules[] = {
+	{ "EHLO ", "250-mx.test\r\n250 ENHANCEDSTATUSCODES\r\n", 0 },
+	{ "NOOP", "250 ok\r\n", 0 },
+	{ NULL, NULL, 0 }
+};
+
+/*
+ * test_long_send_in_blocks - a send longer than SC_SEND_BLOCK_BYTES
+ * goes out in blocks, and an EHLO line that starts in one block and
+ * ends in the next is still known as the EHLO: its reply is exempt
+ * from RFC 2034's enhanced codes and turns them on, so the bare "250
+ * ok" to the NOOP after it fails.
+ */
+static void test_long_send_in_blocks(void)
+{
+	struct script sc = { "220 hi\r\n", enhanced_rules, 0, 0, 0, "", "", 0, 0 };
+	struct setup su = { "ENHANCEDSTATUSCODES", NULL };
+	struct run rn;
+	char text[512];
+
+	/* 262140 + CRLF: "EH" ends the first 256 KiB block. */
+	CU_ASSERT_EQUAL_FATAL(SC_SEND_BLOCK_BYTES, 262144);
+	snprintf(text, sizeof(text), HEADER "S: 220\n"
+		 "R: \"x\" * 262140 \"\\r\\nEHLO a\\r\\n\"\n"
+		 "S: 500\nS: 250\nC: NOOP\nS: 250\n");
+	run_setup(&rn, text, &sc, &su);
+	CU_ASSERT_EQUAL(sc.writes, 3);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_FAIL);
+	CU_ASSERT_EQUAL(rn.r.fail_line, 10);
+	CU_ASSERT(reason_has(&rn, "ENHANCEDSTATUSCODES"));
+	/* The transcript keeps the head and the length on the wire. */
+	CU_ASSERT_EQUAL(rn.r.tx[2].kind, SC_TX_SEND);
+	CU_ASSERT_EQUAL(rn.r.tx[2].wire_len, 262150);
+	CU_ASSERT_EQUAL(rn.r.tx[2].len, SC_TRANSCRIPT_ENTRY_KEEP);
+	run_free(&rn);
+}
+
+/*
+ * test_secret_past_the_head - only the head of a long send is redacted
+ * and kept; a secret that starts in the head and ends past it is left
+ * out whole, not shown in part.  Two 4000-byte secrets shrink to
+ * "<secret>" each, so without that the third one's first bytes would
+ * land inside the kept 4096.
+ */
+static void test_secret_past_the_head(void)
+{
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "", "", 0, 0 };
+	static char pass[4001];
+	struct setup su = { NULL, pass };
+	struct run rn;
+	size_t i;
+
+	for (i = 0; i < 4000; i++)
+		pass[i] = (char)('a' + i % 26);
+	run_setup(&rn, HEADER "S: 220\n"
+		  "R: \"${auth_pass}\" * 2 \"xx\" \"${auth_pass}\" "
+		  "\"y\" * 300000 \"\\r\\n\"\nS: 500\n", &sc, &su);
+	CU_ASSERT_EQUAL(rn.r.verdict, SC_VERDICT_PASS);
+	CU_ASSERT_EQUAL(rn.r.tx[2].kind, SC_TX_SEND);
+	CU_ASSERT_EQUAL(rn.r.tx[2].wire_len, 3 * 4000 + 2 + 300000 + 2);
+	CU_ASSERT_STRING_EQUAL(rn.r.tx[2].bytes, "<secret><secret>");
+	run_free(&rn);
+}
+
 static void test_sessions(void)
 {
-	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nsession two\nS: 220\nC: NOOP\nS: 250\n"
@@ -477,7 +578,7 @@ static void test_unreachable_is_an_error(void)
 
 static void test_when_conditions_skip(void)
 {
-	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, "title: t\nrfc: 1870 4\nlevel: MUST\nwhen: SIZE > 0\n\n"
@@ -529,7 +630,7 @@ static void test_conds_past_caps_bound(void)
 
 static void test_ehlo_variable_needs_capability(void)
 {
-	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: MAIL FROM:<a@b.example> "
@@ -541,7 +642,7 @@ static void test_ehlo_variable_needs_capability(void)
 
 static void test_shutdown_needs_server(void)
 {
-	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	/* shutdown needs a managed server (--spawn/--stop): skipped. */
@@ -554,7 +655,7 @@ static void test_shutdown_needs_server(void)
 
 static void test_interrupted(void)
 {
-	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", good_rules, 0, 0, 0, "", "", 0, 0 };
 	static volatile sig_atomic_t flag = 1;
 	struct sc_error err;
 	struct run rn;
@@ -580,7 +681,7 @@ static void test_hostile_flood_is_bounded(void)
 		{ "NOOP", NULL, 0 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 	size_t i;
 
@@ -602,7 +703,7 @@ static void test_hostile_flood_is_bounded(void)
 static void test_unsolicited_after_greeting(void)
 {
 	struct script sc = { "220 hi\r\n250 stray\r\n250 stray\r\n",
-			     good_rules, 0, 0, 0, "" };
+			     good_rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: EHLO x\nS: 250\n", &sc);
@@ -621,7 +722,7 @@ static void test_unsolicited_after_greeting(void)
 static void test_421_after_greeting(void)
 {
 	struct script sc = { "220 hi\r\n421 going down\r\n", good_rules,
-			     1, 0, 0, "" };
+			     1, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: EHLO x\nS: 250\n", &sc);
@@ -640,7 +741,7 @@ static void test_extra_reply_hint(void)
 		{ "QUIT", "221 bye\r\n", 1 },
 		{ NULL, NULL, 0 }
 	};
-	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "" };
+	struct script sc = { "220 hi\r\n", rules, 0, 0, 0, "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER "S: 220\nC: NOOP\nS: 250\nC: QUIT\n"
@@ -663,7 +764,7 @@ static void test_extra_reply_hint(void)
 static void test_control_bytes_are_must(void)
 {
 	struct script sc = { "220 hi \x1b[2J\r\n", good_rules, 0, 0, 0,
-			     "" };
+			     "", "", 0, 0 };
 	struct run rn;
 
 	run_text(&rn, HEADER_SHOULD "S: 220\n", &sc);
@@ -700,6 +801,8 @@ int test_register(void)
 		{ "reply syntax always checked",
 		  test_reply_syntax_is_always_checked },
 		{ "batch is one write", test_batch_is_one_write },
+		{ "long send in blocks", test_long_send_in_blocks },
+		{ "secret past the head", test_secret_past_the_head },
 		{ "sessions", test_sessions },
 		{ "unreachable is an error", test_unreachable_is_an_error },
 		{ "when conditions skip", test_when_conditions_skip },

@@ -7,6 +7,7 @@
  * tests need no reply parser.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "cunit_main.h"
@@ -429,6 +430,107 @@ static void test_levels(void)
 	CU_ASSERT_EQUAL(l, SC_LEVEL_MAY);
 }
 
+/* What an sc_emit_fn received: the bytes, and the blocks' sizes. */
+struct blocks {
+	struct sc_buf bytes;
+	size_t count, block, short_ones;
+	int stop_after;		/* > 0: fail the call with this number */
+};
+
+/* collect - sc_emit_fn that appends and counts the blocks */
+static int collect(void *ctx, const char *p, size_t len, struct sc_error *e)
+{
+	struct blocks *b = ctx;
+
+	sc_buf_append(&b->bytes, p, len);
+	b->count++;
+	if (len != b->block)
+		b->short_ones++;
+	if (b->stop_after > 0 && b->count == (size_t)b->stop_after)
+		return sc_error_set(e, SC_ERR_IO, "stop");
+	return SC_OK;
+}
+
+/* emit_as - x handed on in blocks of block bytes, at most max */
+static void emit_as(const struct sc_expansion *x, size_t block, size_t max,
+		    struct blocks *b)
+{
+	struct sc_error e;
+
+	sc_buf_reset(&b->bytes);
+	b->count = b->short_ones = 0;
+	b->block = block;
+	sc_error_clear(&e);
+	CU_ASSERT_EQUAL(sc_expansion_emit(x, block, max, collect, b, &e),
+			SC_OK);
+}
+
+/*
+ * test_emit_blocks - a send handed on a block at a time is, joined,
+ * the same bytes as the whole expansion, whatever the block size and
+ * wherever the pieces and repetitions fall; only the last block is
+ * short, and max cuts it to a prefix.
+ */
+static void test_emit_blocks(void)
+{
+	static const size_t sizes[] = { 1, 2, 3, 7, 64, 4096, 1 << 20 };
+	struct sc_scenario s;
+	struct sc_expansion x;
+	struct sc_buf whole;
+	struct blocks b;
+	struct sc_error e;
+	size_t i;
+
+	load(HDR "R: \"Subject: ${n}\\r\\n\" \"ab\" * 5000 "
+	     "\"${big}\\r\\n\" * 3000 \".\\r\\n\"\n", &s);
+	sc_buf_init(&whole, 0);
+	CU_ASSERT_EQUAL_FATAL(expand(&s, 0, NULL, &whole, &e), SC_OK);
+	CU_ASSERT_EQUAL(whole.len, 13 + 10000 + 7 * 3000 + 3);
+	CU_ASSERT_EQUAL_FATAL(sc_template_prepare(&s.steps[0].send, &vars,
+						  NULL, &x, &e), SC_OK);
+	CU_ASSERT_EQUAL(x.total, whole.len);
+	memset(&b, 0, sizeof(b));
+	sc_buf_init(&b.bytes, 0);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		emit_as(&x, sizes[i], SIZE_MAX, &b);
+		CU_ASSERT_EQUAL(b.bytes.len, whole.len);
+		CU_ASSERT(memcmp(b.bytes.data, whole.data, whole.len) == 0);
+		CU_ASSERT_EQUAL(b.count, (whole.len + sizes[i] - 1) /
+				sizes[i]);
+		CU_ASSERT(b.short_ones <= 1);
+	}
+	emit_as(&x, 4096, 10001, &b);
+	CU_ASSERT_EQUAL(b.bytes.len, 10001);
+	CU_ASSERT(memcmp(b.bytes.data, whole.data, 10001) == 0);
+	CU_ASSERT_EQUAL(b.count, 3);
+	/* The receiver's error stops the send there. */
+	b.stop_after = 2;
+	b.count = 0;
+	CU_ASSERT_EQUAL(sc_expansion_emit(&x, 64, SIZE_MAX, collect, &b, &e),
+			SC_ERR_IO);
+	CU_ASSERT_EQUAL(b.count, 2);
+	sc_expansion_free(&x);
+	sc_buf_free(&b.bytes);
+	sc_buf_free(&whole);
+	sc_scenario_free(&s);
+}
+
+/* test_prepare_errors - a bad variable is found before any byte is out */
+static void test_prepare_errors(void)
+{
+	struct sc_scenario s;
+	struct sc_expansion x;
+	struct sc_error e;
+
+	load(HDR "R: \"x\" * 100 \"${ehlo.SIZE}\"\n", &s);
+	sc_error_clear(&e);
+	CU_ASSERT_EQUAL(sc_template_prepare(&s.steps[0].send, &vars, NULL,
+					    &x, &e), SC_ERR_USAGE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "did not answer EHLO"));
+	sc_expansion_free(&x);
+	sc_scenario_free(&s);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
@@ -436,6 +538,8 @@ int test_register(void)
 		{ "expand appends", test_expand_appends },
 		{ "expand errors", test_expand_errors },
 		{ "expand limits", test_expand_limits },
+		{ "emit in blocks", test_emit_blocks },
+		{ "prepare errors", test_prepare_errors },
 		{ "code pattern match", test_code_match },
 		{ "expect format", test_expect_format },
 		{ "conditions", test_conds },

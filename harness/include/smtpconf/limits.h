@@ -40,6 +40,7 @@
 #define SC_SESSION_NAME_MAX	32
 #define SC_EXPECT_MAX_ALTS	16
 #define SC_SEND_MAX_BYTES	(64 * 1024 * 1024) /* one expanded send */
+#define SC_SEND_BLOCK_BYTES	(256 * 1024)	/* one write of a longer send */
 #define SC_REPEAT_MAX		(16 * 1024 * 1024)
 #define SC_VARS_MAX		128
 #define SC_VAR_NAME_MAX		64

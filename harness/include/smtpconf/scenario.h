@@ -188,6 +188,43 @@ int sc_template_expand(const struct sc_template *t, const struct sc_vars *vars,
 		       const struct sc_capabilities *caps, struct sc_buf *out,
 		       struct sc_error *err);
 
+/*
+ * A send step's template with every variable expanded but the
+ * repetitions not yet made: "line" * 16000 stays one line until the
+ * bytes are handed on, so a 16 MB body never sits in memory whole.
+ */
+struct sc_expansion {
+	const struct sc_template *t;
+	struct sc_buf *pieces;	/* one expanded copy per template piece */
+	size_t total;		/* bytes of the whole send, repetitions made */
+};
+
+/* Receives an expansion's bytes a block at a time; non-SC_OK stops it. */
+typedef int (*sc_emit_fn)(void *ctx, const char *bytes, size_t len,
+			  struct sc_error *err);
+
+/*
+ * sc_template_prepare - expand every variable of t and size the whole
+ * send, with the errors of sc_template_expand; nothing is emitted yet,
+ * so a failure leaves nothing half sent.  Free x with
+ * sc_expansion_free whatever it returns.
+ */
+int sc_template_prepare(const struct sc_template *t, const struct sc_vars *vars,
+			const struct sc_capabilities *caps,
+			struct sc_expansion *x, struct sc_error *err);
+/*
+ * sc_expansion_emit - the first max bytes of x (SIZE_MAX: all of it)
+ * handed to emit in order, in blocks of block bytes (the last one
+ * shorter).  Returns SC_OK or the first error, emit's own included.
+ */
+int sc_expansion_emit(const struct sc_expansion *x, size_t block, size_t max,
+		      sc_emit_fn emit, void *ctx, struct sc_error *err);
+/* sc_expansion_copy - the first max bytes of x onto the end of out */
+int sc_expansion_copy(const struct sc_expansion *x, size_t max,
+		      struct sc_buf *out, struct sc_error *err);
+/* sc_expansion_free - release what sc_template_prepare kept */
+void sc_expansion_free(struct sc_expansion *x);
+
 /* sc_code_pattern_match - does code match the pattern? */
 int sc_code_pattern_match(const struct sc_code_pattern *p, int code);
 /* sc_expect_format - "250", "252|502", "!5xx", with enhanced and text parts */
