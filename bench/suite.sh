@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/suite.sh - the built-in suite at scale: wall time of the whole
-# suite against one local Postfix with -j 1, 2, 4 and 8, and smtpconf's
+# suite against one local Postfix with -j 1, 2, 4 and 8 (as Debian
+# ships it, then with its error tarpit off), the slowest scenarios, and smtpconf's
 # peak memory (max RSS) as the suite grows to 1x, 10x and 100x copies
 # of itself (against the mock server, so the server's speed does not
 # set the pace).  Prints a markdown table for docs/performance.md and
@@ -43,15 +44,30 @@ measure() {
 		"$(tail -n 1 "$work/time")" >>"$tsv"
 }
 
-# The suite against Postfix, -j 1 .. 8, BENCH_RUNS times each.
+# suite_against WHAT - the suite against the Postfix now running, -j 1
+# .. 8, BENCH_RUNS times each; the first -j 1 report is kept to name
+# the slowest scenarios.
+suite_against() {
+	local what=$1 j
+	for j in $jobs; do
+		for _ in $(seq 1 "$runs"); do
+			measure "$what" "$j" 1 "$top/scenarios" \
+				--target "127.0.0.1:$port"
+			[ -e "$work/$what.json" ] || cp "$work/r.json" "$work/$what.json"
+		done
+	done
+	"$top/ci/mta/postfix.sh" stop "$work/postfix" >/dev/null
+}
+
+# Postfix as Debian ships it, then the same with its error tarpit off
+# (smtpd_error_sleep_time = 0): the difference is the time Postfix
+# sleeps on purpose before its error replies, not smtpconf's.
 port=$(free_port)
 "$top/ci/mta/postfix.sh" start "$work/postfix" "$port" >/dev/null
-for j in $jobs; do
-	for _ in $(seq 1 "$runs"); do
-		measure postfix "$j" 1 "$top/scenarios" \
-			--target "127.0.0.1:$port"
-	done
-done
+suite_against postfix
+POSTFIX_SETTINGS='smtpd_error_sleep_time = 0s' \
+	"$top/ci/mta/postfix.sh" start "$work/postfix" "$port" >/dev/null
+suite_against postfix-no-tarpit
 
 # Peak memory against the mock: the suite copied 1x, 10x, 100x.
 "$mock" --port 0 --port-file "$work/mock.port" --max-sessions 1024 \
@@ -69,18 +85,32 @@ for scale in $scales; do
 		--html "$work/r.html" --junit "$work/r.xml"
 done
 
-# The markdown: medians for Postfix, every memory run.
-python3 - "$tsv" <<'PY'
-import csv, statistics, sys
+# The markdown: medians for Postfix, the slowest scenarios, every
+# memory run.
+python3 - "$tsv" "$work/postfix.json" "$work/postfix-no-tarpit.json" <<'PY'
+import csv, json, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-print("| suite against Postfix | scenarios | wall s (median) | user+sys s | max RSS MiB |")
-print("|---|---|---|---|---|")
-for j in sorted({r["jobs"] for r in rows if r["what"] == "postfix"}, key=int):
-    rs = [r for r in rows if r["what"] == "postfix" and r["jobs"] == j]
-    wall = statistics.median(float(r["wall_s"]) for r in rs)
-    cpu = statistics.median(float(r["user_s"]) + float(r["sys_s"]) for r in rs)
-    rss = max(int(r["maxrss_kb"]) for r in rs) / 1024
-    print(f"| -j {j} | {rs[0]['scenarios']} | {wall:.2f} | {cpu:.2f} | {rss:.1f} |")
+names = {"postfix": "Postfix", "postfix-no-tarpit": "Postfix, tarpit off"}
+print("| suite against | -j | scenarios | wall s (median) | user+sys s | max RSS MiB |")
+print("|---|---|---|---|---|---|")
+for what in names:
+    for j in sorted({r["jobs"] for r in rows if r["what"] == what}, key=int):
+        rs = [r for r in rows if r["what"] == what and r["jobs"] == j]
+        wall = statistics.median(float(r["wall_s"]) for r in rs)
+        cpu = statistics.median(float(r["user_s"]) + float(r["sys_s"]) for r in rs)
+        rss = max(int(r["maxrss_kb"]) for r in rs) / 1024
+        print(f"| {names[what]} | {j} | {rs[0]['scenarios']} | {wall:.2f} | {cpu:.2f} | {rss:.1f} |")
+print()
+print("| slowest scenarios, -j 1 | " + " | ".join(names.values()) + " |")
+print("|---|" + "---:|" * len(names))
+ms = []
+for path in sys.argv[2:]:
+    doc = json.load(open(path))
+    ms.append({r["id"]: r["duration_ms"] for r in doc["results"]})
+for sid in sorted(ms[0], key=lambda k: -ms[0][k])[:5]:
+    print(f"| `{sid}` | " + " | ".join(f"{m.get(sid, 0) / 1000:.2f} s" for m in ms) + " |")
+rest = [sum(v for k, v in m.items()) / 1000 for m in ms]
+print("| all scenarios together | " + " | ".join(f"{r:.2f} s" for r in rest) + " |")
 print()
 print("| suite copies (mock, -j 2) | scenarios | wall s | max RSS MiB |")
 print("|---|---|---|---|")

@@ -33,6 +33,11 @@
 # (snakeoil certificate, smtpd_tls_security_level = may).  POSTFIX_TLS=1,
 # which once asked for it, is still accepted and changes nothing.
 #
+# POSTFIX_SETTINGS, when set, holds main.cf lines ("name = value", one
+# a line) appended after ours, for a run that varies the configuration
+# on purpose (bench/suite.sh times the suite with Postfix's error
+# tarpit off).  Unset, the instance keeps Debian's defaults.
+#
 # start stops a stale instance in DIR first, so it can be re-run.
 # stop asks Postfix to stop, waits 15 s for the master to exit, then
 # kills it and its children by PID.  status exits 0 when the instance
@@ -236,6 +241,10 @@ cmd_start() {
 	grant_search "$dir"
 	make_test_cert "$dir/tls" postfix.smtpconf.test
 	write_main_cf "$dir"
+	if [[ -n ${POSTFIX_SETTINGS:-} ]]; then
+		printf '\n# ---- POSTFIX_SETTINGS ----\n%s\n' \
+			"$POSTFIX_SETTINGS" >>"$dir/etc/main.cf"
+	fi
 	write_master_cf "$dir" "$port"
 	# data_directory belongs to mail_owner (master.lock, caches);
 	# `postfix start` creates the queue's subdirectories itself.
