@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench/suite.sh - the built-in suite at scale: wall time of the whole
 # suite against one local Postfix with -j 1, 2, 4 and 8 (as Debian
-# ships it, then with its error tarpit off), the slowest scenarios, and smtpconf's
-# peak memory (max RSS) as the suite grows to 1x, 10x and 100x copies
-# of itself (against the mock server, so the server's speed does not
+# ships it, then with its error tarpit off), the slowest scenarios,
+# and smtpconf's peak memory (max RSS) as the suite grows to 1x, 10x
+# and 100x copies of itself (against the mock server, so the server's speed does not
 # set the pace).  Prints a markdown table for docs/performance.md and
 # keeps the raw lines in $BENCH_RESULTS/suite.tsv.
 #
@@ -110,7 +110,7 @@ for path in sys.argv[2:]:
 for sid in sorted(ms[0], key=lambda k: -ms[0][k])[:5]:
     print(f"| `{sid}` | " + " | ".join(f"{m.get(sid, 0) / 1000:.2f} s" for m in ms) + " |")
 rest = [sum(v for k, v in m.items()) / 1000 for m in ms]
-print("| all scenarios together | " + " | ".join(f"{r:.2f} s" for r in rest) + " |")
+print("| all scenarios, one after another | " + " | ".join(f"{r:.2f} s" for r in rest) + " |")
 print()
 print("| suite copies (mock, -j 2) | scenarios | wall s | max RSS MiB |")
 print("|---|---|---|---|")
