@@ -3,8 +3,8 @@
 # suite against one local Postfix with -j 1, 2, 4 and 8 (as Debian
 # ships it, then with its error tarpit off), the slowest scenarios,
 # and smtpconf's peak memory (max RSS) as the suite grows to 1x, 10x
-# and 100x copies of itself (against the mock server, so the server's speed does not
-# set the pace).  Prints a markdown table for docs/performance.md and
+# and 100x copies of itself (against the mock server, so the server's
+# speed does not set the pace).  Prints a markdown table for docs/performance.md and
 # keeps the raw lines in $BENCH_RESULTS/suite.tsv.
 #
 # usage: bench/suite.sh [SMTPCONF]   (default: build/smtpconf)
