@@ -382,8 +382,8 @@ measure_rusage() {
 	if perf stat -e task-clock true >/dev/null 2>&1; then
 		[ -z "${queue:-}" ] || "$bench/wait-idle.sh" "$queue"
 		perf stat -e task-clock,context-switches,page-faults \
-			-o "$results/perf-stat-smtpconf.txt" "$smtpconf" run -j 1 \
-			"$work/transaction" --target "$target" \
+			-o "$results/perf-stat-smtpconf.txt" "$smtpconf" \
+			run -j 1 "$work/transaction" --target "$target" \
 			--client bench.example.org -q >/dev/null || true
 		sed -i "s|$work/|\$WORK/|; s|$smtpconf|smtpconf|" \
 			"$results/perf-stat-smtpconf.txt"
