@@ -105,17 +105,20 @@ def goals(out, tx):
 
 
 def suite(out, results, count):
-    """suite - the built-in suite: one line, per scenario"""
-    for cmd, r in load(results, "suite").items():
+    """suite - the built-in suite: a line per -j, per scenario"""
+    rows = load(results, "suite")
+    if not rows:
+        return
+    out.append("### Built-in suite (%d scenarios per run)\n" % count)
+    out.append("| command | runs | wall per run (s) "
+               "| wall per scenario (ms) | client CPU per scenario (ms) |")
+    out.append("|---|---:|---:|---:|---:|")
+    for cmd, r in rows.items():
         f = per_session(r, count)
-        out.append("### Built-in suite (%d scenarios per run)\n" % count)
-        out.append("| command | runs | wall per run (s) "
-                   "| wall per scenario (ms) | client CPU per scenario (ms) |")
-        out.append("|---|---:|---:|---:|---:|")
         out.append("| %s | %d | %.3f ± %.3f | %.2f | %.3f |"
                    % (cmd, f["runs"], f["mean"], f["stddev"], f["wall_ms"],
                       f["cpu_ms"]))
-        out.append("")
+    out.append("")
 
 
 def rusage(out, results):
