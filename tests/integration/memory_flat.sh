@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # memory_flat.sh - smtpconf's memory does not grow with the number of
 # scenarios (results spooled to disk, reports streamed, scenarios
-# parsed when they run): the peak RSS of a run of 20 copies of part of
-# the suite may exceed one copy's by at most LIMIT_KIB.  Before the
+# parsed when they run): the peak RSS of a run, a list and a lint of 20
+# copies of part of the suite may exceed one copy's by at most
+# LIMIT_KIB.  Before the
 # spool, each scenario kept about 16 KiB (transcript, parsed steps,
 # its share of three report buffers): 20 copies added some 20 MiB.
 # No timing is measured, only the kernel's peak RSS (peak_rss.c).
@@ -63,4 +64,21 @@ echo "peak RSS: $one scenarios $rss1 KiB, $many scenarios $rssn KiB"
 [ $((rssn - rss1)) -le "$limit" ] ||
 	die "peak RSS grew by $((rssn - rss1)) KiB from $one to $many" \
 	    "scenarios (limit $limit KiB): memory follows the suite's size"
+
+# list and lint parse every file too, and keep only its header: before,
+# they held every parsed scenario (about 8 KiB each, 11 MiB more here).
+for cmd in list lint; do
+	for n in 1 "$copies"; do
+		"$peak_rss" "$SCRATCH/$cmd$n" "$smtpconf" "$cmd" \
+			"$SCRATCH/s$n" >"$SCRATCH/out" 2>&1 ||
+			{ cat "$SCRATCH/out" >&2; die "$cmd of ${n}x failed"; }
+	done
+	expect_output "$SCRATCH/out" "^$many scenarios"
+	rss1=$(cat "$SCRATCH/${cmd}1")
+	rssn=$(cat "$SCRATCH/$cmd$copies")
+	echo "$cmd peak RSS: $one scenarios $rss1 KiB, $many: $rssn KiB"
+	[ $((rssn - rss1)) -le "$limit" ] ||
+		die "$cmd peak RSS grew by $((rssn - rss1)) KiB (limit" \
+		    "$limit KiB)"
+done
 echo "ok"
