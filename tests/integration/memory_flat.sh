@@ -32,7 +32,7 @@ suite() {
 
 # measure N - run the N-copy suite with all three reports; its peak RSS
 measure() {
-	"$peak_rss" "$SCRATCH/rss$1" "$smtpconf" run "$SCRATCH/s$1" \
+	"$peak_rss" "$SCRATCH/run$1" "$smtpconf" run "$SCRATCH/s$1" \
 		--target "127.0.0.1:$MOCK_PORT" -j 2 -q --no-color \
 		--json "$SCRATCH/r$1.json" --junit "$SCRATCH/r$1.xml" \
 		--html "$SCRATCH/r$1.html" >"$SCRATCH/out$1" 2>&1 ||
@@ -42,6 +42,18 @@ measure() {
 # results FILE - how many results the JSON report holds
 results() {
 	grep -c '^      "id": ' "$1"
+}
+
+# flat WHAT - WHAT's peak RSS ($SCRATCH/WHAT1, WHATN) grew within limit
+flat() {
+	local rss1 rssn
+	rss1=$(cat "$SCRATCH/${1}1")
+	rssn=$(cat "$SCRATCH/$1$copies")
+	echo "$1 peak RSS: $one scenarios $rss1 KiB, $many: $rssn KiB"
+	[ $((rssn - rss1)) -le "$limit" ] ||
+		die "$1 peak RSS grew by $((rssn - rss1)) KiB from $one to" \
+		    "$many scenarios (limit $limit KiB): memory follows the" \
+		    "suite's size"
 }
 
 start_mock "$mock" correct
@@ -58,12 +70,7 @@ many=$(results "$SCRATCH/r$copies.json")
 grep -q "<testcase" "$SCRATCH/r$copies.xml" || die "no JUnit testcases"
 [ "$(grep -c '<article class="sc' "$SCRATCH/r$copies.html")" -eq "$many" ] ||
 	die "the ${copies}x HTML report does not show every result"
-rss1=$(cat "$SCRATCH/rss1")
-rssn=$(cat "$SCRATCH/rss$copies")
-echo "peak RSS: $one scenarios $rss1 KiB, $many scenarios $rssn KiB"
-[ $((rssn - rss1)) -le "$limit" ] ||
-	die "peak RSS grew by $((rssn - rss1)) KiB from $one to $many" \
-	    "scenarios (limit $limit KiB): memory follows the suite's size"
+flat run
 
 # list and lint parse every file too, and keep only its header: before,
 # they held every parsed scenario (about 8 KiB each, 11 MiB more here).
@@ -74,11 +81,6 @@ for cmd in list lint; do
 			{ cat "$SCRATCH/out" >&2; die "$cmd of ${n}x failed"; }
 	done
 	expect_output "$SCRATCH/out" "^$many scenarios"
-	rss1=$(cat "$SCRATCH/${cmd}1")
-	rssn=$(cat "$SCRATCH/$cmd$copies")
-	echo "$cmd peak RSS: $one scenarios $rss1 KiB, $many: $rssn KiB"
-	[ $((rssn - rss1)) -le "$limit" ] ||
-		die "$cmd peak RSS grew by $((rssn - rss1)) KiB (limit" \
-		    "$limit KiB)"
+	flat "$cmd"
 done
 echo "ok"
