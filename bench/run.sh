@@ -23,7 +23,11 @@
 # swaks' ~0.2 s per session is start-up that the transaction group already
 # shows), SMTPCONF (a built binary), BENCH_TARGET=HOST:PORT (time a server
 # that is already running instead of starting Postfix) with
-# BENCH_POSTFIX_CONFIG=DIR (its config directory, to wait for its queue).
+# BENCH_POSTFIX_CONFIG=DIR (its config directory, to wait for its queue),
+# BENCH_SUITE (1; 0 skips the last part: bench/suite.sh, the suite at
+# -j 1 to 8 against Postfix with and without its tarpit, and memory as
+# the suite grows to 10x and 100x, appended to summary.md; its runs per
+# -j: BENCH_SUITE_RUNS, 3).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bench=$top/bench
@@ -105,7 +109,8 @@ build_smtpconf() {
 	mkdir -p "$build"
 	{
 		cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release &&
-			cmake --build "$build" --target smtpconf -j "$(nproc)"
+			cmake --build "$build" --target smtpconf mock_smtpd \
+				-j "$(nproc)"
 	} >"$build.log" 2>&1 || {
 		tail -40 "$build.log" >&2
 		exit 1
@@ -437,7 +442,7 @@ main() {
 	# Only this run's files: a group it skips leaves no stale numbers.
 	rm -f "$results"/{transaction,transaction-swaks}.{json,md} \
 		"$results"/{session,session-swaks,suite}.{json,md} \
-		"$results"/{summary.md,rusage.tsv,machine.txt} \
+		"$results"/{summary.md,rusage.tsv,machine.txt,suite.tsv} \
 		"$results/perf-stat-smtpconf.txt"
 	check_message "$dialogue/transaction.smtp"
 	check_message "$dialogue/transaction-helo.smtp"
@@ -451,6 +456,15 @@ main() {
 	describe_machine
 	python3 "$bench/summarize.py" "$results" "$sessions" \
 		"$(find "$top/scenarios" -name '*.smtp' | wc -l)"
+	if [ "${BENCH_SUITE:-1}" = 1 ]; then
+		say "the suite at scale (bench/suite.sh)"
+		{
+			printf '\n## The whole suite (bench/suite.sh)\n\n'
+			BENCH_RESULTS=$results \
+				BENCH_RUNS=${BENCH_SUITE_RUNS:-3} \
+				"$bench/suite.sh" "$smtpconf"
+		} >>"$results/summary.md"
+	fi
 	cat "$results/summary.md"
 	say "done in $((SECONDS - started)) s; results in $results"
 }
