@@ -558,18 +558,23 @@ static int line_replace(struct mvec *v, size_t i, size_t off, size_t len,
 	return 0;
 }
 
-/* vec_load - split data into lines */
-static void vec_load(struct mvec *v, const char *data, size_t size,
-		     size_t max)
+/* vec_open - data[0..size) split into lines, in a buffer of max bytes;
+ * NULL when out of memory */
+static struct mvec *vec_open(const char *data, size_t size, size_t max)
 {
+	struct mvec *v = malloc(sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
 	v->n = 0;
 	v->bytes = 0;
 	v->max = max;
 	vec_insert_text(v, 0, data, size);
+	return v;
 }
 
-/* vec_store - the lines, concatenated, into data; the new size */
-static size_t vec_store(const struct mvec *v, char *data, size_t max)
+/* vec_close - the lines, concatenated, into data; frees v; the new size */
+static size_t vec_close(struct mvec *v, char *data, size_t max)
 {
 	size_t i, n = 0, k;
 
@@ -578,6 +583,8 @@ static size_t vec_store(const struct mvec *v, char *data, size_t max)
 		memcpy(data + n, v->l[i].p, k);
 		n += k;
 	}
+	vec_free(v);
+	free(v);
 	return n;
 }
 
@@ -1126,17 +1133,15 @@ size_t sc_mutate_session(struct sc_mutator *m, char *data, size_t size,
 			 size_t max, const char *other, size_t other_len)
 {
 	struct mvec *v;
-	size_t want, tries, done = 0, out;
+	size_t want, tries, done = 0;
 	enum sc_mutation k;
 
 	if (max == 0)
 		return 0;
 	if (size > max)
 		size = max;
-	v = malloc(sizeof(*v));
-	if (v == NULL)
+	if ((v = vec_open(data, size, max)) == NULL)
 		return size;
-	vec_load(v, data, size, max);
 	want = 1 + sc_rng_below(&m->rng, 4);
 	for (tries = 0; done < want && tries < want * 8; tries++) {
 		k = pick_op(m);
@@ -1145,10 +1150,7 @@ size_t sc_mutate_session(struct sc_mutator *m, char *data, size_t size,
 			done++;
 		}
 	}
-	out = vec_store(v, data, max);
-	vec_free(v);
-	free(v);
-	return out;
+	return vec_close(v, data, max);
 }
 
 /* sc_mutate_one - mutation k once, for tests of one mutation */
@@ -1156,22 +1158,16 @@ size_t sc_mutate_one(struct sc_mutator *m, enum sc_mutation k, char *data,
 		     size_t size, size_t max)
 {
 	struct mvec *v;
-	size_t out;
 
 	if (max == 0 || (unsigned)k >= SC_MUT_COUNT)
 		return size < max ? size : max;
 	if (size > max)
 		size = max;
-	v = malloc(sizeof(*v));
-	if (v == NULL)
+	if ((v = vec_open(data, size, max)) == NULL)
 		return size;
-	vec_load(v, data, size, max);
 	if (mut_ops[k].fn(m, v, NULL, 0) == 0)
 		m->applied[k]++;
-	out = vec_store(v, data, max);
-	vec_free(v);
-	free(v);
-	return out;
+	return vec_close(v, data, max);
 }
 
 /* sc_mutation_name - "insert", "drop", ... for statistics */
