@@ -214,31 +214,26 @@ static void em_put_repeated(struct emitter *e, const char *bytes, size_t n,
 			    size_t repeat)
 {
 	struct sc_buf run;
-	size_t per = 1, i;
+	size_t per = 1, i = 0;
 
-	if (n == 0 || repeat == 0)
+	if (n == 0)
 		return;
 	if (n < REPEAT_BLOCK && repeat > 1)
 		per = REPEAT_BLOCK / n < repeat ? REPEAT_BLOCK / n : repeat;
-	if (per == 1) {
-		for (i = 0; i < repeat && e->left > 0 && e->rc == SC_OK; i++)
-			em_put(e, bytes, n);
-		return;
-	}
-	sc_buf_init(&run, 0);
-	for (i = 0; i < per; i++)
-		sc_buf_append(&run, bytes, n);
-	if (run.failed) {
-		e->rc = sc_error_set(e->err, SC_ERR_NOMEM, "out of memory");
+	if (per > 1) {
+		sc_buf_init(&run, 0);
+		for (i = 0; i < per; i++)
+			sc_buf_append(&run, bytes, n);
+		if (run.failed)
+			e->rc = sc_error_set(e->err, SC_ERR_NOMEM,
+					     "out of memory");
+		for (i = 0; i + per <= repeat && e->left > 0 &&
+		     e->rc == SC_OK; i += per)
+			em_put(e, run.data, run.len);
 		sc_buf_free(&run);
-		return;
 	}
-	for (i = 0; i + per <= repeat && e->left > 0 && e->rc == SC_OK;
-	     i += per)
-		em_put(e, run.data, run.len);
 	for (; i < repeat && e->left > 0 && e->rc == SC_OK; i++)
 		em_put(e, bytes, n);
-	sc_buf_free(&run);
 }
 
 /* sc_expansion_emit - the first max bytes of x, handed on in blocks */
