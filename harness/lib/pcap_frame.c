@@ -82,17 +82,30 @@ static int addr_of(const struct sockaddr *sa, int family,
 	return 0;
 }
 
-/* isn_of - an initial sequence number; fixed per port pair so two runs
- * of the same dialogue give comparable captures */
-static uint32_t isn_of(uint16_t a, uint16_t b)
+/*
+ * Flows started in this process.  A port pair can come back within one
+ * capture (the server closed first, so the client's port is free at
+ * once); its new connection must start at another sequence number
+ * (RFC 9293 3.4.1), or tshark takes the new SYN for a retransmission
+ * of the old one and merges the two connections.
+ */
+static uint32_t flows_started;
+
+/* isn_of - an initial sequence number: a hash of the port pair, moved
+ * on by 2^26 per flow started, so two runs of the same dialogue (-j 1)
+ * still give the same numbers */
+static uint32_t isn_of(uint16_t a, uint16_t b, uint32_t flow)
 {
-	return ((uint32_t)a * 2654435761u) ^ ((uint32_t)b << 16) ^ 0x5c0f0000u;
+	return (((uint32_t)a * 2654435761u) ^ ((uint32_t)b << 16) ^
+		0x5c0f0000u) + (flow << 26);
 }
 
 /* sc_tcp_flow_init - a flow between client and server, before the SYN */
 int sc_tcp_flow_init(struct sc_tcp_flow *f, const struct sockaddr *client,
 		     const struct sockaddr *server, struct sc_error *err)
 {
+	uint32_t flow;
+
 	memset(f, 0, sizeof(*f));
 	f->family = client->sa_family;
 	if (f->family != AF_INET && f->family != AF_INET6)
@@ -105,8 +118,9 @@ int sc_tcp_flow_init(struct sc_tcp_flow *f, const struct sockaddr *client,
 		return sc_error_set(err, SC_ERR_UNSUPPORTED,
 				    "capture: the two ends differ in family");
 	f->mss = f->family == AF_INET ? SC_PCAP_MSS_V4 : SC_PCAP_MSS_V6;
-	f->seq[SC_SIDE_CLIENT] = isn_of(f->port[0], f->port[1]);
-	f->seq[SC_SIDE_SERVER] = isn_of(f->port[1], f->port[0]);
+	flow = __atomic_fetch_add(&flows_started, 1, __ATOMIC_RELAXED);
+	f->seq[SC_SIDE_CLIENT] = isn_of(f->port[0], f->port[1], flow);
+	f->seq[SC_SIDE_SERVER] = isn_of(f->port[1], f->port[0], flow);
 	f->ip_id = 1;
 	return SC_OK;
 }

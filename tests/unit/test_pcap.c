@@ -408,12 +408,34 @@ static void test_tap_needs_tcp(void)
 }
 
 /* test_register - add this file's suites */
+/*
+ * test_port_pair_reused - a second connection on the same port pair
+ * (the client's port is free again once the server closed first)
+ * starts at other sequence numbers, so tshark does not take its SYN
+ * for a retransmission of the first one's.
+ */
+static void test_port_pair_reused(void)
+{
+	struct sockaddr_in c = v4(40001), s = v4(25);
+	struct sc_tcp_flow a, b;
+	struct sc_error err;
+
+	sc_error_clear(&err);
+	CU_ASSERT_FATAL(sc_tcp_flow_init(&a, (void *)&c, (void *)&s,
+					 &err) == SC_OK);
+	CU_ASSERT_FATAL(sc_tcp_flow_init(&b, (void *)&c, (void *)&s,
+					 &err) == SC_OK);
+	CU_ASSERT_NOT_EQUAL(a.seq[SC_SIDE_CLIENT], b.seq[SC_SIDE_CLIENT]);
+	CU_ASSERT_NOT_EQUAL(a.seq[SC_SIDE_SERVER], b.seq[SC_SIDE_SERVER]);
+}
+
 int test_register(void)
 {
 	static const struct test_case cases[] = {
 		{ "ipv4 handshake and data", test_ipv4_handshake_and_data },
 		{ "ipv6 frame", test_ipv6_frame },
 		{ "family mismatch", test_family_mismatch },
+		{ "port pair reused", test_port_pair_reused },
 		{ "writer round trip", test_writer_round_trip },
 		{ "writer bad directory", test_writer_bad_dir },
 		{ "tap on tcp", test_tap_on_tcp },
